@@ -1,0 +1,112 @@
+// A small client for Ray's Jobs REST API (the dashboard's /api/jobs and /api/packages). No
+// maintained JS client exists; endpoints follow Ray's published OpenAPI for job submission.
+import { createHash } from "node:crypto";
+
+export type RayJobStatus = "PENDING" | "RUNNING" | "STOPPED" | "SUCCEEDED" | "FAILED";
+export const TERMINAL_STATUSES: readonly RayJobStatus[] = ["STOPPED", "SUCCEEDED", "FAILED"];
+
+export interface RayJobInfo {
+  readonly submission_id: string;
+  readonly job_id: string | null;
+  readonly status: RayJobStatus;
+  readonly message: string | null;
+  readonly error_type?: string | null;
+  readonly start_time?: number | null;
+  readonly end_time?: number | null;
+  readonly metadata?: Record<string, string> | null;
+}
+
+export interface SubmitRequest {
+  readonly entrypoint: string;
+  readonly submissionId: string;
+  readonly runtimeEnv?: { working_dir?: string; py_modules?: string[]; env_vars?: Record<string, string> };
+  readonly metadata?: Record<string, string>;
+  readonly entrypointNumCpus?: number;
+}
+
+/** Raised for any failure to talk to Ray, with a message a user can act on. */
+export class RayUnreachableError extends Error {
+  constructor(readonly address: string, cause: unknown) {
+    super(`Ray is not reachable at ${address}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "RayUnreachableError";
+  }
+}
+
+export class RayJobsClient {
+  constructor(readonly address: string, private readonly timeoutMs = 10_000) {}
+
+  private async request(method: string, path: string, body?: BodyInit, contentType?: string): Promise<Response> {
+    const url = this.address.replace(/\/+$/, "") + path;
+    try {
+      return await fetch(url, {
+        method,
+        body,
+        headers: contentType ? { "content-type": contentType } : undefined,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new RayUnreachableError(this.address, e);
+    }
+  }
+
+  private async json<T>(method: string, path: string, payload?: unknown): Promise<T> {
+    const res = await this.request(method, path, payload === undefined ? undefined : JSON.stringify(payload), "application/json");
+    const text = await res.text();
+    if (!res.ok) throw new Error(`Ray ${method} ${path} failed (${res.status}): ${text.slice(0, 500)}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  /** Ray's version, e.g. `{ ray_version: "2.60.0" }`; throws RayUnreachableError when down. */
+  version(): Promise<{ ray_version: string; version: string }> {
+    return this.json("GET", "/api/version");
+  }
+
+  async isUp(): Promise<boolean> {
+    try {
+      await this.version();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Uploads a zip package unless the cluster already has it; returns its `gcs://` URI. */
+  async uploadPackage(zip: Buffer): Promise<string> {
+    const name = `_ray_pkg_${createHash("sha256").update(zip).digest("hex").slice(0, 32)}.zip`;
+    const head = await this.request("GET", `/api/packages/gcs/${name}`);
+    if (head.status !== 200) {
+      const put = await this.request("PUT", `/api/packages/gcs/${name}`, new Uint8Array(zip), "application/octet-stream");
+      if (!put.ok) throw new Error(`Uploading the job package failed (${put.status}): ${(await put.text()).slice(0, 500)}`);
+    }
+    return `gcs://${name}`;
+  }
+
+  submit(req: SubmitRequest): Promise<{ submission_id: string; job_id?: string }> {
+    return this.json("POST", "/api/jobs/", {
+      entrypoint: req.entrypoint,
+      submission_id: req.submissionId,
+      runtime_env: req.runtimeEnv,
+      metadata: req.metadata,
+      entrypoint_num_cpus: req.entrypointNumCpus,
+    });
+  }
+
+  /** The job, or null when Ray does not know this submission id. */
+  async get(submissionId: string): Promise<RayJobInfo | null> {
+    const res = await this.request("GET", `/api/jobs/${encodeURIComponent(submissionId)}`);
+    if (res.status === 404) return null;
+    const text = await res.text();
+    if (!res.ok) throw new Error(`Ray GET job failed (${res.status}): ${text.slice(0, 500)}`);
+    return JSON.parse(text) as RayJobInfo;
+  }
+
+  async logs(submissionId: string): Promise<string> {
+    const r = await this.json<{ logs: string }>("GET", `/api/jobs/${encodeURIComponent(submissionId)}/logs`);
+    return r.logs ?? "";
+  }
+
+  async stop(submissionId: string): Promise<boolean> {
+    const r = await this.json<{ stopped: boolean }>("POST", `/api/jobs/${encodeURIComponent(submissionId)}/stop`);
+    return r.stopped;
+  }
+}
