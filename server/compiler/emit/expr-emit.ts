@@ -1,0 +1,178 @@
+// Typed expression AST -> Ray Data expression source: col()/lit() with Python operators where
+// Ray has them natively, and etl_runtime `fn.<name>(...)` helpers for everything else.
+import type { Binary, Expr, TypedExpr } from "../../pipeline/expr/ast";
+import { pyFloat, pyInt, pyStr, pyBool, pyNone, pyList, pyTuple } from "./python-literal";
+
+/**
+ * Expression-language function name -> etl_runtime `fn` helper. One table so the runtime's
+ * list of helpers can be checked against it.
+ */
+export const FN_HELPERS: Readonly<Record<string, string>> = {
+  coalesce: "coalesce",
+  concat: "concat",
+  substr: "substr",
+  round: "round_to",
+  length: "length",
+  lower: "lower",
+  upper: "upper",
+  contains: "contains",
+  starts_with: "starts_with",
+  ends_with: "ends_with",
+  year: "year",
+  month: "month",
+  day: "day",
+  abs: "abs",
+  if: "if_else",
+};
+
+/** Every `fn.<name>` the emitter may produce (the runtime must provide all of them). */
+export const RUNTIME_FN_NAMES: readonly string[] = [...new Set([...Object.values(FN_HELPERS), "div", "case", "if_else", "cast"])].sort();
+
+// Python binding strength, higher binds tighter (https://docs.python.org/3/reference/expressions.html#operator-precedence).
+const ATOM = 100;
+const UNARY = 80;
+const MUL = 70;
+const ADD = 60;
+const AND = 50;
+const OR = 40;
+const CMP = 30;
+
+interface Py {
+  readonly code: string;
+  readonly prec: number;
+  /** For & and |: which one, so mixing them is parenthesised for the reader. */
+  readonly logical?: "&" | "|";
+}
+
+const atom = (code: string): Py => ({ code, prec: ATOM });
+
+const BINARY: Readonly<Record<Exclude<Binary["op"], "/">, { py: string; prec: number }>> = {
+  "+": { py: "+", prec: ADD },
+  "-": { py: "-", prec: ADD },
+  "*": { py: "*", prec: MUL },
+  "%": { py: "%", prec: MUL },
+  "=": { py: "==", prec: CMP },
+  "!=": { py: "!=", prec: CMP },
+  "<": { py: "<", prec: CMP },
+  "<=": { py: "<=", prec: CMP },
+  ">": { py: ">", prec: CMP },
+  ">=": { py: ">=", prec: CMP },
+  and: { py: "&", prec: AND },
+  or: { py: "|", prec: OR },
+};
+
+/**
+ * Python source for a type-checked expression.
+ * Example: emitExpr(analyzeExpr("helpful_votes / total_votes", schema))
+ *   === 'fn.div(col("helpful_votes"), col("total_votes"))'
+ */
+export function emitExpr(te: TypedExpr): string {
+  return new ExprEmitter(te).emit(te.expr).code;
+}
+
+class ExprEmitter {
+  constructor(private readonly te: TypedExpr) {}
+
+  emit(e: Expr): Py {
+    switch (e.kind) {
+      case "column":
+        return atom(`col(${pyStr(e.name)})`);
+      case "literal": {
+        const code = `lit(${literal(e.type, e.value, e.text, false)})`;
+        // A string compared with a date/timestamp column is typed as that temporal type.
+        const as = this.te.types.get(e);
+        if (e.type === "string" && (as === "date32" || as === "timestamp")) return this.call("cast", [code, pyStr(as)]);
+        return atom(code);
+      }
+      case "unary":
+        if (e.op === "not") return { code: "~" + this.wrap(this.emit(e.operand), UNARY), prec: UNARY };
+        if (e.operand.kind === "literal" && (e.operand.type === "int" || e.operand.type === "float")) {
+          return atom(`lit(${literal(e.operand.type, e.operand.value, e.operand.text, true)})`);
+        }
+        // Ray's Expr has no __neg__; negate() is its arithmetic negation.
+        return atom(this.wrap(this.emit(e.operand), ATOM) + ".negate()");
+      case "binary":
+        return this.binary(e);
+      case "is-null":
+        return atom(this.wrap(this.emit(e.operand), ATOM) + (e.negated ? ".is_not_null()" : ".is_null()"));
+      case "cast":
+        return this.call("cast", [this.emit(e.operand).code, pyStr(e.to)]);
+      case "call": {
+        const helper = FN_HELPERS[e.name.toLowerCase()];
+        if (helper === undefined) throw new Error(`emitExpr: function ${e.name} has no runtime helper`);
+        return this.call(helper, e.args.map((a) => this.emit(a).code));
+      }
+      case "case":
+        return this.caseExpr(e.branches, e.otherwise);
+      default: {
+        const never: never = e;
+        throw new Error(`emitExpr: unknown expression ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private call(name: string, args: readonly string[]): Py {
+    return atom(`fn.${name}(${args.join(", ")})`);
+  }
+
+  private binary(e: Binary): Py {
+    if (e.op === "/") return this.call("div", [this.emit(e.left).code, this.emit(e.right).code]);
+    // String "+" is concatenation; Ray's "+" is arithmetic only.
+    if (e.op === "+" && this.te.types.get(e) === "string") return this.call("concat", [this.emit(e.left).code, this.emit(e.right).code]);
+    const { py, prec } = BINARY[e.op];
+    const logical = py === "&" || py === "|" ? py : undefined;
+    const left = this.operand(this.emit(e.left), prec, logical, false);
+    const right = this.operand(this.emit(e.right), prec, logical, true);
+    return { code: `${left} ${py} ${right}`, prec, logical };
+  }
+
+  /** Parenthesise an operand when Python would bind it differently or a reader might misread it. */
+  private operand(child: Py, prec: number, logical: "&" | "|" | undefined, isRight: boolean): string {
+    let paren = child.prec < prec;
+    // Comparisons chain in Python (a < b < c): never let one be a bare comparison operand.
+    if (prec === CMP && child.prec === CMP) paren = true;
+    // a - (b - c), a % (b * c): left-associative operators need parens on an equal right side.
+    if (isRight && child.prec === prec && prec !== AND && prec !== OR) paren = true;
+    // Mixing & and | is legal but easy to misread.
+    if (logical && child.logical && child.logical !== logical) paren = true;
+    return paren ? `(${child.code})` : child.code;
+  }
+
+  private wrap(child: Py, prec: number): string {
+    return child.prec < prec ? `(${child.code})` : child.code;
+  }
+
+  private caseExpr(branches: readonly { when: Expr; then: Expr }[], otherwise: Expr | null): Py {
+    if (branches.length === 1 && otherwise !== null) {
+      const b = branches[0];
+      return this.call("if_else", [this.emit(b.when).code, this.emit(b.then).code, this.emit(otherwise).code]);
+    }
+    const pairs = branches.map((b) => pyTuple([this.emit(b.when).code, this.emit(b.then).code]));
+    return this.call("case", [pyList(pairs), otherwise === null ? "lit(None)" : this.emit(otherwise).code]);
+  }
+}
+
+/** A Python literal for an expression-language literal (`negate` folds a unary minus in). */
+function literal(type: "int" | "float" | "string" | "bool" | "null", value: unknown, text: string, negate: boolean): string {
+  const sign = negate ? "-" : "";
+  switch (type) {
+    case "int": {
+      const digits = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : text.replace(/_/g, "");
+      return pyInt(sign + digits.replace(/^[+]/, ""));
+    }
+    case "float": {
+      const x = typeof value === "number" ? value : Number(text);
+      return pyFloat(negate ? -x : x);
+    }
+    case "string":
+      return pyStr(String(value));
+    case "bool":
+      return pyBool(value === true);
+    case "null":
+      return pyNone();
+    default: {
+      const never: never = type;
+      throw new Error(`emitExpr: unknown literal type ${String(never)}`);
+    }
+  }
+}

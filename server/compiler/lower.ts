@@ -1,0 +1,109 @@
+// Lowering: a validated pipeline document plus its analysis -> the frozen IR, in topological
+// order, keeping only nodes that lead to a sink (others would never run: Ray is lazy).
+import type { NodeKind, PipelineDocument, PipelineNode, NodeOfKind } from "../pipeline/schema";
+import { NODE_ID_PATTERN } from "../pipeline/schema";
+import type { Schema } from "../pipeline/types";
+import type { TypedExpr } from "../pipeline/expr/ast";
+import { freezeIr, checkIr, type Ir, type Op } from "./ir";
+
+/** The parts of `analyze()`'s result lowering needs (structural, so tests can build one). */
+export interface AnalysisFacts {
+  readonly order: readonly string[] | null;
+  readonly inputOf: ReadonlyMap<string, string | null>;
+  readonly outputsOf: ReadonlyMap<string, readonly string[]>;
+  readonly schemas: ReadonlyMap<string, Schema>;
+  readonly exprs: ReadonlyMap<string, TypedExpr>;
+}
+
+export interface LowerContext {
+  /** Pipeline version from the store, recorded in the script header. */
+  readonly version?: number | null;
+}
+
+/**
+ * Lower an error-free document to IR. Throws on broken invariants (analysis said "no errors"
+ * but a fact is missing, or a node id is not a Python identifier).
+ * Example: lower(doc, analyze(doc, ctx)).ops.map((o) => o.kind) // ["read", "with-column", ...]
+ */
+export function lower(doc: PipelineDocument, analysis: AnalysisFacts, ctx: LowerContext = {}): Ir {
+  if (analysis.order === null) throw new Error("lower: analysis has no topological order (cycle)");
+  const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
+  const live = liveNodes(analysis.order, nodes, analysis.outputsOf);
+  const ops: Op[] = [];
+  for (const id of analysis.order) {
+    if (!live.has(id)) continue;
+    const node = nodes.get(id);
+    if (!node) throw new Error(`lower: node ${id} in order but not in document`);
+    if (!NODE_ID_PATTERN.test(id)) throw new Error(`lower: node id ${JSON.stringify(id)} is not a Python identifier`);
+    ops.push(lowerNode(node, analysis, ctx));
+  }
+  const ir: Ir = {
+    pipelineId: doc.id,
+    pipelineName: doc.name,
+    schemaVersion: doc.schemaVersion,
+    version: ctx.version ?? null,
+    ops,
+  };
+  checkIr(ir);
+  return freezeIr(ir);
+}
+
+/** Nodes from which some sink is reachable (sinks included). */
+function liveNodes(
+  order: readonly string[],
+  nodes: ReadonlyMap<string, PipelineNode>,
+  outputsOf: ReadonlyMap<string, readonly string[]>,
+): ReadonlySet<string> {
+  const live = new Set<string>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const id = order[i];
+    if (nodes.get(id)?.kind === "write" || (outputsOf.get(id) ?? []).some((o) => live.has(o))) live.add(id);
+  }
+  return live;
+}
+
+type Lowerers = { readonly [K in NodeKind]: (node: NodeOfKind<K>, base: Base, a: AnalysisFacts, ctx: LowerContext) => Op };
+type Base = { nodeId: string; label: string | null; input: string | null; schema: Schema; notes: readonly string[] };
+
+function lowerNode(node: PipelineNode, a: AnalysisFacts, ctx: LowerContext): Op {
+  const schema = a.schemas.get(node.id);
+  if (!schema) throw new Error(`lower: no schema for node ${node.id}`);
+  const input = a.inputOf.get(node.id) ?? null;
+  const base: Base = { nodeId: node.id, label: node.name ?? null, input, schema, notes: [] };
+  switch (node.kind) {
+    case "read-parquet": return LOWERERS["read-parquet"](node, base, a, ctx);
+    case "add-column": return LOWERERS["add-column"](node, base, a, ctx);
+    case "drop-columns": return LOWERERS["drop-columns"](node, base, a, ctx);
+    case "sort": return LOWERERS.sort(node, base, a, ctx);
+    case "udf-filter": return LOWERERS["udf-filter"](node, base, a, ctx);
+    case "write": return LOWERERS.write(node, base, a, ctx);
+    default: {
+      const never: never = node;
+      throw new Error(`lower: unknown node kind ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const LOWERERS: Lowerers = {
+  "read-parquet": (node, base) => ({
+    ...base,
+    kind: "read",
+    path: node.params.path,
+    columns: node.params.columns ?? null,
+    userColumns: node.params.columns ?? null,
+    partitioning: "hive",
+  }),
+  "add-column": (node, base, a) => {
+    const p = node.params;
+    if (p.mode === "python") {
+      return { ...base, kind: "python-column", column: p.column, source: p.source, outputType: p.outputType, compute: p.compute, batchSize: p.batchSize };
+    }
+    const expr = a.exprs.get(node.id);
+    if (!expr) throw new Error(`lower: no typed expression for add-column ${node.id}`);
+    return { ...base, kind: "with-column", column: p.column, expr, text: p.expression };
+  },
+  "drop-columns": (node, base) => ({ ...base, kind: "drop", columns: node.params.columns }),
+  sort: (node, base) => ({ ...base, kind: "sort", keys: node.params.keys.map((k) => ({ column: k.column, descending: k.descending })) }),
+  "udf-filter": (node, base) => ({ ...base, kind: "udf-filter", source: node.params.source, compute: node.params.compute, batchSize: node.params.batchSize }),
+  write: (node, base) => ({ ...base, kind: "write", path: node.params.path, format: node.params.format, mode: node.params.mode }),
+};
