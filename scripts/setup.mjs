@@ -4,7 +4,7 @@
 // seconds. Plain Node, no dependencies: it runs before node_modules exists.
 //   node scripts/setup.mjs [app|test|python|node|all]
 import { createHash } from "node:crypto";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,7 +57,12 @@ function prisma() {
   const hash = hashFiles("prisma/schema.prisma", "package-lock.json");
   const stamp = join(root, "node_modules", ".etl-prisma-stamp");
   if (stamped(stamp, hash)) return;
-  run("npx", ["prisma", "generate"], { env: { PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" } });
+  // prisma reads DATABASE_URL even to generate; without it the CLI falls back to the native
+  // engine and tries to download it.
+  mkdirSync(join(root, "data"), { recursive: true });
+  run("npx", ["prisma", "generate"], {
+    env: { PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1", DATABASE_URL: process.env.DATABASE_URL ?? "file:./data/app.db" },
+  });
   writeFileSync(stamp, hash);
 }
 

@@ -2,9 +2,19 @@
 // `ray start --head --block` as a child in its own process group, Jobs API on loopback, usage
 // stats off, object store sized explicitly. If Ray dies while we want it up, it is restarted.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { RayJobsClient } from "./ray-jobs";
+
+/** Reads the token file, creating it (random, mode 0600) on first use; returns the token. */
+export function ensureAuthToken(file: string): string {
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
 
 export interface LocalRayOptions {
   /** Directory holding the venv's `ray` executable. */
@@ -14,6 +24,8 @@ export interface LocalRayOptions {
   readonly objectStoreBytes: number;
   readonly numCpus?: number;
   readonly tempDir: string;
+  /** File holding the cluster's auth token (Ray token auth is on; the file is created if missing). */
+  readonly authTokenFile: string;
   readonly logFile?: string;
   readonly log?: (msg: string) => void;
   readonly startTimeoutMs?: number;
@@ -28,7 +40,7 @@ export class LocalRay {
 
   constructor(private readonly opts: LocalRayOptions) {
     this.address = `http://127.0.0.1:${opts.dashboardPort}`;
-    this.client = new RayJobsClient(this.address, 3_000);
+    this.client = new RayJobsClient(this.address, 3_000, ensureAuthToken(opts.authTokenFile));
   }
 
   get pid(): number | undefined {
@@ -61,7 +73,14 @@ export class LocalRay {
     const child = spawn(path.join(o.binDir, "ray"), args, {
       detached: true,
       stdio: ["ignore", out, out],
-      env: { ...process.env, RAY_USAGE_STATS_ENABLED: "0", RAY_ADDRESS: "" },
+      env: {
+        ...process.env,
+        RAY_USAGE_STATS_ENABLED: "0",
+        RAY_ADDRESS: "",
+        RAY_AUTH_MODE: "token",
+        RAY_AUTH_TOKEN_PATH: o.authTokenFile,
+        RAY_AUTH_TOKEN: "",
+      },
     });
     if (typeof out === "number") fs.closeSync(out);
     this.child = child;
@@ -93,7 +112,7 @@ export class LocalRay {
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     const group = -child.pid;
     try {
-      process.kill(group, "SIGTERM");
+      process.kill(child.pid, "SIGTERM");
     } catch {
       return;
     }

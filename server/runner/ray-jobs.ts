@@ -33,7 +33,8 @@ export class RayUnreachableError extends Error {
 }
 
 export class RayJobsClient {
-  constructor(readonly address: string, private readonly timeoutMs = 10_000) {}
+  /** `token`: Ray's auth token (RAY_AUTH_MODE=token clusters), sent as a bearer header; never logged. */
+  constructor(readonly address: string, private readonly timeoutMs = 10_000, private readonly token?: string) {}
 
   private async request(method: string, path: string, body?: BodyInit, contentType?: string): Promise<Response> {
     const url = this.address.replace(/\/+$/, "") + path;
@@ -41,7 +42,10 @@ export class RayJobsClient {
       return await fetch(url, {
         method,
         body,
-        headers: contentType ? { "content-type": contentType } : undefined,
+        headers: {
+          ...(contentType ? { "content-type": contentType } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
@@ -52,6 +56,7 @@ export class RayJobsClient {
   private async json<T>(method: string, path: string, payload?: unknown): Promise<T> {
     const res = await this.request(method, path, payload === undefined ? undefined : JSON.stringify(payload), "application/json");
     const text = await res.text();
+    if (res.status === 401 || res.status === 403) throw new RayUnreachableError(this.address, new Error(`Ray refused our credentials (${res.status}); set RAY_AUTH_TOKEN`));
     if (!res.ok) throw new Error(`Ray ${method} ${path} failed (${res.status}): ${text.slice(0, 500)}`);
     return (text ? JSON.parse(text) : {}) as T;
   }

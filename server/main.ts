@@ -1,0 +1,59 @@
+// The app's process: migrates the database, starts and supervises the embedded Ray head (unless
+// RAY_ADDRESS points at a cluster), serves the Next.js app on 127.0.0.1, and on exit stops
+// what it started. `npm start` runs this after setup.
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { db } from "./db";
+import { env } from "./env";
+import type { LocalRay } from "./runner/local-ray";
+import { localRayFromEnv, rayClient } from "./runner/ray-service";
+
+const log = (m: string) => console.log(`[app] ${m}`);
+
+async function main() {
+  const e = env();
+  process.env.ETL_BASE_DIR ??= e.ETL_ROOT;
+  if (e.HOST !== "127.0.0.1" && e.HOST !== "localhost" && e.HOST !== "::1") {
+    // Pipelines run arbitrary Python on the cluster: never expose an unauthenticated app.
+    throw new Error(`Refusing to bind to ${e.HOST}: this build has no sign-in; bind to 127.0.0.1.`);
+  }
+  db(); // migrate before serving
+  let ray: LocalRay | null = null;
+  if (e.RAY_ADDRESS) {
+    log(`using Ray at ${e.RAY_ADDRESS}`);
+  } else if (await rayClient(1_000).isUp()) {
+    log(`a local Ray head is already running on port ${e.ETL_RAY_DASHBOARD_PORT}; using it`);
+  } else {
+    ray = localRayFromEnv(log);
+    await ray.start();
+  }
+
+  const app = next({ dev: false, dir: e.ETL_ROOT, hostname: e.HOST, port: e.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(e.PORT, e.HOST, resolve);
+  });
+  log(`ready on http://${e.HOST}:${e.PORT} (data in ${path.relative(e.ETL_ROOT, e.dataDir) || "."})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    server.close();
+    await ray?.stop();
+    await db().$disconnect();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((err) => {
+  console.error(`[app] failed to start: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});
