@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Builds the web app (next build) when its sources changed since the last build; a no-op
+// otherwise. Used by `npm start` and by the e2e suite.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+function sourcesHash() {
+  const h = createHash("sha256");
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (!e.name.endsWith(".test.ts")) {
+        const s = statSync(p);
+        h.update(`${p}:${s.size}:${s.mtimeMs}\n`);
+      }
+    }
+  };
+  for (const d of ["app", "components", "lib", "server"]) if (existsSync(join(root, d))) walk(join(root, d));
+  for (const f of ["next.config.ts", "package-lock.json", "tsconfig.json"]) h.update(existsSync(join(root, f)) ? readFileSync(join(root, f)) : f);
+  return h.digest("hex").slice(0, 16);
+}
+
+const stamp = join(root, ".next", ".etl-build-stamp");
+const hash = sourcesHash();
+if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== hash) {
+  console.log("[start] building the web app (first start or sources changed)…");
+  const r = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  writeFileSync(stamp, hash);
+}

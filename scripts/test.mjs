@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// `npm test`, after setup: every suite in turn, stopping at the first failure —
+// types, unit (Vitest: pipeline, compiler goldens, routers on a real SQLite), Python unit
+// (pytest), integration on a real local Ray (pytest driving the etl CLI), Playwright e2e
+// in Debian's Chromium against the real server. `npm test -- unit py` runs only some.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const py = join(root, ".venv", "bin", "python");
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", PYTHONDONTWRITEBYTECODE: "1" };
+
+const suites = {
+  types: ["npx", ["tsc", "--noEmit"]],
+  unit: ["npx", ["vitest", "run"]],
+  py: [py, ["-m", "pytest", "-q", "runtime/tests/unit", "scripts/tests"]],
+  integration: [py, ["-m", "pytest", "-q", "-x", "runtime/tests/integration"]],
+  e2e: ["npx", ["playwright", "test"]],
+};
+
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);
+const results = [];
+for (const name of wanted) {
+  const suite = suites[name];
+  if (!suite) {
+    console.error(`unknown suite ${name}; one of ${Object.keys(suites).join(", ")}`);
+    process.exit(2);
+  }
+  const t0 = Date.now();
+  console.log(`\n=== ${name}: ${suite[0].replace(root + "/", "")} ${suite[1].join(" ")}`);
+  const r = spawnSync(suite[0], suite[1], { cwd: root, stdio: "inherit", env });
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  results.push(`${name} ${r.status === 0 ? "passed" : "FAILED"} (${secs}s)`);
+  if (r.status !== 0) {
+    console.error(`\n${results.join("\n")}`);
+    process.exit(r.status ?? 1);
+  }
+}
+console.log(`\n${results.join("\n")}`);

@@ -1,0 +1,13 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(__dirname) } },
+  test: {
+    include: ["server/**/*.test.ts", "components/**/*.test.{ts,tsx}", "lib/**/*.test.ts", "scripts/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/*.int.test.ts"],
+    environment: "node",
+    testTimeout: 30_000,
+    pool: "forks",
+  },
+});
