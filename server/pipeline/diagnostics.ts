@@ -27,6 +27,7 @@ export const DIAGNOSTIC_CODES = {
   E_SOURCE_NOT_FOUND: "Source path does not exist",
   E_SOURCE_UNREADABLE: "Source could not be read as parquet",
   E_WRITE_PATH_CONFLICT: "Two writes target the same path, or a write targets a source",
+  E_READ_COLUMNS_EMPTY: "No columns selected to read",
   // columns
   E_COLUMN_UNKNOWN: "Unknown column",
   E_COLUMN_EXISTS: "Column already exists",
