@@ -3,7 +3,7 @@
 import path from "node:path";
 import type { Column, SourceInfo, SourceLookup } from "../pipeline/types";
 import { listParquetFiles, sourceError, type DatasetFile, type SourceError } from "./file-listing";
-import { footerSummary, type FooterSummary } from "./parquet-footer";
+import { cachedFooter, footerSummary, type FooterSummary } from "./parquet-footer";
 import { mapLimit } from "./lru";
 
 const FOOTER_CONCURRENCY = 32;
@@ -68,6 +68,8 @@ async function gatherFacts(p: string): Promise<DatasetFilesLookup> {
   const shown = (f: DatasetFile) => (listing.kind === "file" ? f.path : path.relative(root, f.path));
 
   const footers = await mapLimit(files, FOOTER_CONCURRENCY, async (f) => {
+    const hit = cachedFooter(f); // most files on a repeat inspection: no await per file
+    if (hit) return hit;
     try {
       return await footerSummary(f);
     } catch (e) {

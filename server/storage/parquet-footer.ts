@@ -46,9 +46,9 @@ export async function readParquetMetadata(file: string, size: number): Promise<F
  * Example: `(await footerSummary({ path, size, mtimeMs })).numRows // 1204`
  */
 export async function footerSummary(f: DatasetFile): Promise<FooterSummary> {
-  const key = `${f.path}\0${f.size}\0${f.mtimeMs}`;
-  const hit = cache.get(key);
+  const hit = cachedFooter(f);
   if (hit) return hit;
+  const key = cacheKey(f);
   const meta = await readParquetMetadata(f.path, f.size);
   const cols = schemaFromParquet(meta);
   const signature = cols.map((c) => `${c.name}:${c.type}`).join(",");
@@ -58,6 +58,13 @@ export async function footerSummary(f: DatasetFile): Promise<FooterSummary> {
   const summary: FooterSummary = { numRows: Number(meta.num_rows), rowGroups: meta.row_groups.length, schema, signature };
   cache.set(key, summary);
   return summary;
+}
+
+const cacheKey = (f: DatasetFile) => `${f.path}\0${f.size}\0${f.mtimeMs}`;
+
+/** The cached summary when the file is unchanged since it was read, without any I/O. */
+export function cachedFooter(f: DatasetFile): FooterSummary | undefined {
+  return cache.get(cacheKey(f));
 }
 
 /** Drops cached footers (tests, or after a bulk rewrite). */
