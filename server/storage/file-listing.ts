@@ -3,7 +3,7 @@
 import { promises as fs, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { globDepth, globToRegExp, hasGlob, splitGlob } from "./glob";
-import { mapLimit } from "./lru";
+import { mapLimit } from "./concurrency";
 
 /** One data file of a dataset, with what identifies its current version. */
 export interface DatasetFile {

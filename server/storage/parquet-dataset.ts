@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Column, SourceInfo, SourceLookup } from "../pipeline/types";
 import { listParquetFiles, sourceError, type DatasetFile, type SourceError } from "./file-listing";
 import { cachedFooter, footerSummary, type FooterSummary } from "./parquet-footer";
-import { mapLimit } from "./lru";
+import { mapLimit } from "./concurrency";
 
 const FOOTER_CONCURRENCY = 32;
 const MAX_PARTITION_VALUES = 20;
