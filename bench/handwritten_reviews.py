@@ -1,10 +1,8 @@
 """The acceptance pipeline written by hand the way a Ray Data tutorial would: pandas lambdas
 for the derived column, drop_columns, sort, map_batches for the flag and the filter. The
 benchmark runs it side by side with the compiled pipeline on the same data and cluster."""
-import os
 import sys
 
-import numpy as np
 import pandas as pd
 import ray
 from ray.data import ActorPoolStrategy
@@ -35,4 +33,3 @@ ds = ds.sort("total_votes", descending=True)
 ds = ds.map_batches(FlagLowVotes, batch_format="pandas", compute=ActorPoolStrategy(min_size=1, max_size=2))
 ds = ds.map_batches(keep_us_with_votes, batch_format="pandas")
 ds.write_parquet(dst, mode="overwrite")
-print("rows written:", ray.data.read_parquet(dst).count())
