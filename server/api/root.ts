@@ -2,11 +2,15 @@
 // inferred AppRouter type.
 import { healthRouter } from "./routers/health";
 import { pipelinesRouter } from "./routers/pipelines";
+import { pythonRouter } from "./routers/python";
+import { sourcesRouter } from "./routers/sources";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   health: healthRouter,
   pipelines: pipelinesRouter,
+  sources: sourcesRouter,
+  python: pythonRouter,
 });
 
 export type AppRouter = typeof appRouter;

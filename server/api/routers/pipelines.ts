@@ -6,6 +6,7 @@ import { AppError } from "../../errors";
 import { analyze, parseDocument, serializeDocument } from "../../pipeline";
 import { PipelineDocumentSchema, SCHEMA_VERSION, type PipelineDocument } from "../../pipeline/schema";
 import { gatherContext } from "../../services/pipeline-context";
+import type { Db } from "../../db";
 import { publicProcedure, router } from "../trpc";
 
 const DiagnosticOut = z.object({
@@ -108,6 +109,47 @@ export const pipelinesRouter = router({
         .map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString() })),
     ),
 
+  /** Renames a pipeline: a new version whose document carries the new name (CONFLICT if stale). */
+  rename: publicProcedure
+    .input(z.object({ id: z.string(), name: z.string().trim().min(1).max(200), expectedVersion: z.number().int().optional() }))
+    .output(PipelineSummary)
+    .mutation(async ({ ctx, input }) => {
+      const p = await ctx.db.pipeline.findUnique({ where: { id: input.id } });
+      if (!p) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${input.id}' does not exist` });
+      const doc = { ...decode(p.document), name: input.name };
+      return summary(await commitVersion(ctx.db, input.id, input.expectedVersion ?? p.version, doc));
+    }),
+
+  /** Copies a pipeline (current document) under a new id and name "<name> (copy)". */
+  duplicate: publicProcedure
+    .input(z.object({ id: z.string(), name: z.string().trim().min(1).max(200).optional() }))
+    .output(PipelineSummary)
+    .mutation(async ({ ctx, input }) => {
+      const p = await ctx.db.pipeline.findUnique({ where: { id: input.id } });
+      if (!p) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${input.id}' does not exist` });
+      const name = input.name ?? `${p.name} (copy)`;
+      const id = await freeId(ctx.db, name);
+      const text = serializeDocument({ ...decode(p.document), id, name });
+      return summary(
+        await ctx.db.pipeline.create({
+          data: { id, name, document: text, version: 1, versions: { create: { version: 1, document: text } } },
+          select: { id: true, name: true, version: true, updatedAt: true },
+        }),
+      );
+    }),
+
+  /** Restores an old version by saving its document as a new version (CONFLICT if `expectedVersion` is stale). */
+  restore: publicProcedure
+    .input(z.object({ id: z.string(), version: z.number().int(), expectedVersion: z.number().int() }))
+    .output(PipelineOut)
+    .mutation(async ({ ctx, input }) => {
+      const old = await ctx.db.pipelineVersion.findUnique({ where: { pipelineId_version: { pipelineId: input.id, version: input.version } } });
+      if (!old) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${input.id}' has no version ${input.version}` });
+      const doc = { ...decode(old.document), id: input.id };
+      const saved = await commitVersion(ctx.db, input.id, input.expectedVersion, doc);
+      return { ...summary(saved), document: doc };
+    }),
+
   /** Diagnostics and the schema flowing out of every node, for the canvas. */
   check: publicProcedure
     .input(z.object({ document: z.unknown() }))
@@ -133,3 +175,29 @@ export const pipelinesRouter = router({
       return { python: out.python, sourceMap: out.sourceMap as Record<string, [number, number]>, diagnostics: out.diagnostics as z.infer<typeof DiagnosticOut>[] };
     }),
 });
+
+/** Writes `doc` as version expectedVersion + 1, or throws CONFLICT / NOT_FOUND. */
+async function commitVersion(database: Db, id: string, expectedVersion: number, doc: PipelineDocument) {
+  const text = serializeDocument({ ...doc, id });
+  return database.$transaction(async (tx) => {
+    const next = expectedVersion + 1;
+    const updated = await tx.pipeline.updateMany({ where: { id, version: expectedVersion }, data: { document: text, version: next, name: doc.name } });
+    if (updated.count === 0) {
+      const current = await tx.pipeline.findUnique({ where: { id }, select: { version: true } });
+      if (!current) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${id}' does not exist` });
+      throw new AppError("CONFLICT", {
+        userMessage: `This pipeline was saved elsewhere (version ${current.version}; you edited version ${expectedVersion}). Reload or overwrite.`,
+      });
+    }
+    await tx.pipelineVersion.create({ data: { pipelineId: id, version: next, document: text } });
+    return tx.pipeline.findUniqueOrThrow({ where: { id }, select: { id: true, name: true, version: true, updatedAt: true } });
+  });
+}
+
+/** A free id derived from a name: "reviews", "reviews-2", ... */
+async function freeId(database: Db, name: string): Promise<string> {
+  const base = slug(name);
+  let id = base;
+  for (let i = 2; await database.pipeline.findUnique({ where: { id } }); i++) id = `${base}-${i}`;
+  return id;
+}

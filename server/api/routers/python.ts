@@ -1,0 +1,18 @@
+// Python UDF syntax checks for the canvas: parsed (never run) by the server's Python, so the
+// editor can mark the line of a syntax error while the user types.
+import { z } from "zod";
+import { checkPythonSources } from "../../python/check-udf";
+import { publicProcedure, router } from "../trpc";
+
+const PythonCheckOut = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), line: z.number(), message: z.string(), column: z.number().optional() }),
+]);
+
+export const pythonRouter = router({
+  /** Checks several sources in one Python process; keys are node ids. */
+  check: publicProcedure
+    .input(z.object({ sources: z.record(z.string().max(64), z.string().max(200_000)).refine((r) => Object.keys(r).length <= 1000, "Too many sources") }))
+    .output(z.record(z.string(), PythonCheckOut))
+    .mutation(({ input }) => checkPythonSources(input.sources)),
+});
