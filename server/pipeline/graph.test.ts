@@ -1,3 +1,4 @@
+// Tests for structural graph analysis: order, cycles, edges, input/output counts, unused nodes.
 import { describe, expect, it } from "vitest";
 import { analyzeGraph } from "./graph";
 import { PipelineDocumentSchema, type PipelineDocument } from "./schema";

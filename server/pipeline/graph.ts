@@ -15,6 +15,8 @@ export interface GraphAnalysis {
   readonly outputsOf: ReadonlyMap<string, readonly string[]>;
   /** Topological order, or null when the graph has a cycle. */
   readonly order: readonly string[] | null;
+  /** The topological order as far as it goes: with a cycle, the nodes not on or after it. */
+  readonly partialOrder: readonly string[];
   /** Every node ranked: the topological order as far as it goes, then the rest in document order. */
   readonly rank: ReadonlyMap<string, number>;
   /** Node ids on each cycle found (one entry per strongly connected component). */
@@ -75,7 +77,7 @@ export function analyzeGraph(doc: PipelineDocument): GraphAnalysis {
   const cycles = components.map((c) => c.members);
 
   checkDegrees(nodes, inputsOf, outputsOf, diagnostics);
-  return { nodes, index, inputsOf, outputsOf, order: rest.length ? null : order, rank, cycles, diagnostics };
+  return { nodes, index, inputsOf, outputsOf, order: rest.length ? null : order, partialOrder: order, rank, cycles, diagnostics };
 }
 
 function checkDegrees(

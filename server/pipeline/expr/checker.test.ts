@@ -1,3 +1,4 @@
+// Tests for the expression type checker: result types, nullability and every error with its range.
 import { describe, expect, it } from "vitest";
 import { REVIEWS_SCHEMA } from "../test-fixtures";
 import type { Schema } from "../types";

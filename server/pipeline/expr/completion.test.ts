@@ -1,3 +1,4 @@
+// Tests for expression autocompletion.
 import { describe, expect, it } from "vitest";
 import { REVIEWS_SCHEMA } from "../test-fixtures";
 import type { Schema } from "../types";

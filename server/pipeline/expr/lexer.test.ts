@@ -1,3 +1,4 @@
+// Tests for the expression tokenizer.
 import { describe, expect, it } from "vitest";
 import { tokenize } from "./lexer";
 

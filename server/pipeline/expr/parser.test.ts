@@ -1,3 +1,4 @@
+// Tests for the expression parser: precedence, forms and syntax errors with ranges.
 import { describe, expect, it } from "vitest";
 import { parseExpr } from "./parser";
 import { printExpr } from "./printer";

@@ -1,3 +1,4 @@
+// Tests for the canonical printer, including a round-trip property over random trees.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { BinaryOp, Expr } from "./ast";

@@ -1,3 +1,4 @@
+// Tests for the add-column kind in expression and python modes.
 import { describe, expect, it } from "vitest";
 import { NodeSchema } from "../schema";
 import { REVIEWS_SCHEMA } from "../test-fixtures";

@@ -1,3 +1,4 @@
+// Tests for the node kind registry.
 import { describe, expect, it } from "vitest";
 import { NODE_KINDS, NodeSchema, SINK_KINDS, SOURCE_KINDS } from "../schema";
 import { KINDS, nodeOutput, nodeSummary } from "./index";

@@ -1,3 +1,4 @@
+// Tests for the read-parquet kind.
 import { describe, expect, it } from "vitest";
 import { NodeSchema } from "../schema";
 import { REVIEWS_SCHEMA, reviewsSource } from "../test-fixtures";

@@ -1,3 +1,4 @@
+// Tests for the sort kind.
 import { describe, expect, it } from "vitest";
 import { NodeSchema } from "../schema";
 import { REVIEWS_SCHEMA } from "../test-fixtures";
