@@ -1,4 +1,5 @@
 // Router tests through a tRPC caller against a real, freshly migrated SQLite database.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,9 +11,14 @@ let dir: string;
 let database: Db;
 let caller: ReturnType<typeof createCaller>;
 
+const root = path.resolve(__dirname, "../../..");
+
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "etl-router-"));
-  database = createDb(`file:${path.join(dir, "test.db")}`, path.resolve(__dirname, "../../.."));
+  // relative pipeline paths (data/reviews) resolve against ETL_BASE_DIR: give it a small dataset
+  execFileSync(path.join(root, ".venv", "bin", "python"), [path.join(root, "scripts", "gen_reviews.py"), "--rows", "2000", "--out", path.join(dir, "data", "reviews")]);
+  process.env.ETL_BASE_DIR = dir;
+  database = createDb(`file:${path.join(dir, "test.db")}`, root);
   caller = createCaller({ db: database });
 });
 afterAll(async () => {
