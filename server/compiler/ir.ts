@@ -84,6 +84,11 @@ export interface Ir {
   readonly schemaVersion: number;
   /** Pipeline version (from the store), recorded in the script header when known. */
   readonly version: number | null;
+  /**
+   * False when some source's facts were not supplied (analysis leaves its schema unknown):
+   * op schemas are then empty and schema-based passes (projection pushdown) stand aside.
+   */
+  readonly schemasKnown: boolean;
   readonly ops: readonly Op[];
 }
 
@@ -112,19 +117,43 @@ export function assertNever(x: never): never {
   throw new Error(`unhandled IR op: ${JSON.stringify(x)}`);
 }
 
-/** Deep-freeze an IR (ops, arrays, schema objects) so an accidental mutation throws in tests. */
+/**
+ * Freeze an IR, its ops and everything the compiler built for them (notes, column lists,
+ * sort keys), so an accidental mutation throws. Schemas and typed expressions are shared,
+ * read-only data owned by analysis and are left as they are.
+ * Example: Object.isFrozen(freezeIr(ir).ops[0]) === true
+ */
 export function freezeIr(ir: Ir): Ir {
-  const seen = new Set<unknown>();
-  const freeze = (v: unknown): void => {
-    if (v === null || typeof v !== "object" || seen.has(v) || Object.isFrozen(v)) return;
-    seen.add(v);
-    // TypedExpr carries a Map keyed by AST nodes: freeze the tree, leave the Map as owned by it.
-    if (v instanceof Map) return;
-    Object.freeze(v);
-    for (const child of Object.values(v)) freeze(child);
-  };
-  freeze(ir);
-  return ir;
+  if (Object.isFrozen(ir)) return ir;
+  for (const op of ir.ops) {
+    if (Object.isFrozen(op)) continue;
+    Object.freeze(op.notes);
+    switch (op.kind) {
+      case "read":
+        if (op.columns) Object.freeze(op.columns);
+        if (op.userColumns) Object.freeze(op.userColumns);
+        break;
+      case "drop":
+        Object.freeze(op.columns);
+        break;
+      case "sort":
+        op.keys.forEach((k) => Object.freeze(k));
+        Object.freeze(op.keys);
+        break;
+      case "python-column":
+      case "udf-filter":
+        Object.freeze(op.compute);
+        break;
+      case "with-column":
+      case "write":
+        break;
+      default:
+        assertNever(op);
+    }
+    Object.freeze(op);
+  }
+  Object.freeze(ir.ops);
+  return Object.freeze(ir);
 }
 
 /** Ops keyed by node id. */

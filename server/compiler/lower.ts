@@ -3,7 +3,8 @@
 import type { NodeKind, PipelineDocument, PipelineNode, NodeOfKind } from "../pipeline/schema";
 import { NODE_ID_PATTERN } from "../pipeline/schema";
 import type { Schema } from "../pipeline/types";
-import type { TypedExpr } from "../pipeline/expr/ast";
+import type { Expr, TypedExpr } from "../pipeline/expr/ast";
+import { parseExpr } from "../pipeline/expr/parser";
 import { freezeIr, checkIr, type Ir, type Op } from "./ir";
 
 /** The parts of `analyze()`'s result lowering needs (structural, so tests can build one). */
@@ -30,11 +31,13 @@ export function lower(doc: PipelineDocument, analysis: AnalysisFacts, ctx: Lower
   const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
   const live = liveNodes(analysis.order, nodes, analysis.outputsOf);
   const ops: Op[] = [];
+  let schemasKnown = true;
   for (const id of analysis.order) {
     if (!live.has(id)) continue;
     const node = nodes.get(id);
     if (!node) throw new Error(`lower: node ${id} in order but not in document`);
     if (!NODE_ID_PATTERN.test(id)) throw new Error(`lower: node id ${JSON.stringify(id)} is not a Python identifier`);
+    if (!analysis.schemas.has(id)) schemasKnown = false;
     ops.push(lowerNode(node, analysis, ctx));
   }
   const ir: Ir = {
@@ -42,7 +45,8 @@ export function lower(doc: PipelineDocument, analysis: AnalysisFacts, ctx: Lower
     pipelineName: doc.name,
     schemaVersion: doc.schemaVersion,
     version: ctx.version ?? null,
-    ops,
+    schemasKnown,
+    ops: schemasKnown ? ops : ops.map((o) => ({ ...o, schema: [] })),
   };
   checkIr(ir);
   return freezeIr(ir);
@@ -66,8 +70,8 @@ type Lowerers = { readonly [K in NodeKind]: (node: NodeOfKind<K>, base: Base, a:
 type Base = { nodeId: string; label: string | null; input: string | null; schema: Schema; notes: readonly string[] };
 
 function lowerNode(node: PipelineNode, a: AnalysisFacts, ctx: LowerContext): Op {
-  const schema = a.schemas.get(node.id);
-  if (!schema) throw new Error(`lower: no schema for node ${node.id}`);
+  // Unknown when the caller gave no facts for an upstream source (analysis: "not known").
+  const schema = a.schemas.get(node.id) ?? [];
   const input = a.inputOf.get(node.id) ?? null;
   const base: Base = { nodeId: node.id, label: node.name ?? null, input, schema, notes: [] };
   switch (node.kind) {
@@ -98,8 +102,7 @@ const LOWERERS: Lowerers = {
     if (p.mode === "python") {
       return { ...base, kind: "python-column", column: p.column, source: p.source, outputType: p.outputType, compute: p.compute, batchSize: p.batchSize };
     }
-    const expr = a.exprs.get(node.id);
-    if (!expr) throw new Error(`lower: no typed expression for add-column ${node.id}`);
+    const expr = a.exprs.get(node.id) ?? untypedExpr(node.id, p.expression);
     return { ...base, kind: "with-column", column: p.column, expr, text: p.expression };
   },
   "drop-columns": (node, base) => ({ ...base, kind: "drop", columns: node.params.columns }),
@@ -107,3 +110,27 @@ const LOWERERS: Lowerers = {
   "udf-filter": (node, base) => ({ ...base, kind: "udf-filter", source: node.params.source, compute: node.params.compute, batchSize: node.params.batchSize }),
   write: (node, base) => ({ ...base, kind: "write", path: node.params.path, format: node.params.format, mode: node.params.mode }),
 };
+
+/**
+ * An expression that could not be type-checked because its input schema is unknown (no
+ * source facts supplied). It still parses (analysis reports parse errors regardless); it
+ * simply carries no types, so only type-independent Ray code is emitted for it.
+ */
+function untypedExpr(nodeId: string, text: string): TypedExpr {
+  const { expr } = parseExpr(text);
+  if (expr === null) throw new Error(`lower: add-column ${nodeId} has no parsable expression but no error was reported`);
+  const columns = new Set<string>();
+  const walk = (e: Expr): void => {
+    switch (e.kind) {
+      case "column": columns.add(e.name); return;
+      case "literal": return;
+      case "unary": case "is-null": case "cast": walk(e.operand); return;
+      case "binary": walk(e.left); walk(e.right); return;
+      case "call": e.args.forEach(walk); return;
+      case "case": e.branches.forEach((b) => { walk(b.when); walk(b.then); }); if (e.otherwise) walk(e.otherwise); return;
+      default: { const never: never = e; throw new Error(`lower: unknown expression ${JSON.stringify(never)}`); }
+    }
+  };
+  walk(expr);
+  return { expr, type: "unknown", nullable: true, types: new Map(), columns: [...columns] };
+}

@@ -70,14 +70,30 @@ export function emitExpr(te: TypedExpr): string {
   return new ExprEmitter(te).emit(te.expr).code;
 }
 
+/** The names an emitted expression needs imported: "col", "lit" (ray.data.expressions), "fn" (etl_runtime). */
+export type ExprImport = "col" | "lit" | "fn";
+
+/**
+ * Which of col / lit / fn an expression's code uses, so the script imports only those.
+ * Example: exprImports(analyzeExpr("a + 1", schema).typed!) // Set {"col", "lit"}
+ */
+export function exprImports(te: TypedExpr): ReadonlySet<ExprImport> {
+  const e = new ExprEmitter(te);
+  e.emit(te.expr);
+  return e.uses;
+}
+
 class ExprEmitter {
+  readonly uses = new Set<ExprImport>();
   constructor(private readonly te: TypedExpr) {}
 
   emit(e: Expr): Py {
     switch (e.kind) {
       case "column":
+        this.uses.add("col");
         return atom(`col(${pyStr(e.name)})`);
       case "literal": {
+        this.uses.add("lit");
         const code = `lit(${literal(e.type, e.value, e.text, false)})`;
         // A string compared with a date/timestamp column is typed as that temporal type.
         const as = this.te.types.get(e);
@@ -87,6 +103,7 @@ class ExprEmitter {
       case "unary":
         if (e.op === "not") return { code: "~" + this.wrap(this.emit(e.operand), UNARY), prec: UNARY };
         if (e.operand.kind === "literal" && (e.operand.type === "int" || e.operand.type === "float")) {
+          this.uses.add("lit");
           return atom(`lit(${literal(e.operand.type, e.operand.value, e.operand.text, true)})`);
         }
         // Ray's Expr has no __neg__; negate() is its arithmetic negation.
@@ -112,6 +129,7 @@ class ExprEmitter {
   }
 
   private call(name: string, args: readonly string[]): Py {
+    this.uses.add("fn");
     return atom(`fn.${name}(${args.join(", ")})`);
   }
 
@@ -148,6 +166,7 @@ class ExprEmitter {
       return this.call("if_else", [this.emit(b.when).code, this.emit(b.then).code, this.emit(otherwise).code]);
     }
     const pairs = branches.map((b) => pyTuple([this.emit(b.when).code, this.emit(b.then).code]));
+    if (otherwise === null) this.uses.add("lit");
     return this.call("case", [pyList(pairs), otherwise === null ? "lit(None)" : this.emit(otherwise).code]);
   }
 }

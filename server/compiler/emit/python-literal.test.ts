@@ -99,13 +99,14 @@ describe("pyMultiline", () => {
     );
     expect(pyMultiline("no newline")).toBe('(\n    "no newline"\n)');
     expect(pyMultiline("")).toBe('""');
+    expect(pyMultiline('x = b["a"]\ny = "it\'s"\n')).toBe("(\n    'x = b[\"a\"]\\n'\n    'y = \"it\\'s\"\\n'\n)");
   });
 });
 
 describe("round-trip through Python", () => {
   const values = [
     "", "plain", 'q"uo\'te', "\\", "\\\\n", "a\nb", "\r\n", "\0", "\x7f\x85\u2028\u2029", "\ud800", "x\udfffy",
-    "🎉👩‍💻", "'''", '"""', "\t\x0b\x0c", "\u202e\u2066", "\uFEFF", "é\u0301",
+    "🎉👩‍💻", "'''", '"""', 'say "hi"\nto "you"', "\t\x0b\x0c", "\u202e\u2066", "\uFEFF", "é\u0301",
   ];
   it("evaluates every pyStr / pyMultiline / pyComment-free literal back to the same value", () => {
     const exprs = [...values.map(pyStr), ...values.map((v) => pyMultiline(v))];

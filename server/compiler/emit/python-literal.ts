@@ -49,6 +49,11 @@ export function pyStr(s: string): string {
   return '"' + escapeText(s, '"') + '"';
 }
 
+/** Like pyStr, with the quote character chosen by the caller (`'` for source full of `"`). */
+function pyStrQuoted(s: string, quote: '"' | "'"): string {
+  return quote + escapeText(s, quote) + quote;
+}
+
 /**
  * Text that is safe inside a `#` comment: nothing in it can end the comment line.
  * Uses the same escaping as pyStr (backslashes doubled so the escape is unambiguous).
@@ -139,10 +144,12 @@ export function pyDict(entries: readonly (readonly [string, string])[]): string 
 /**
  * Multi-line source text as a readable Python expression: a parenthesised concatenation of
  * one string literal per source line, each keeping its "\n". Lines after the first are
- * indented by `indent`; the caller places the result after `NAME = `.
+ * indented by `indent`; the caller places the result after `NAME = `. Source that uses more
+ * double than single quotes gets single-quoted literals, so it reads without backslashes.
  * Example: pyMultiline("a\nb\n") === '(\n    "a\\n"\n    "b\\n"\n)'
  */
 export function pyMultiline(s: string, indent = "    "): string {
+  const quote = count(s, '"') > count(s, "'") ? "'" : '"';
   if (s === "") return '""';
   const pieces: string[] = [];
   let start = 0;
@@ -152,5 +159,11 @@ export function pyMultiline(s: string, indent = "    "): string {
     pieces.push(s.slice(start, end));
     start = end;
   }
-  return "(\n" + pieces.map((p) => indent + pyStr(p) + "\n").join("") + ")";
+  return "(\n" + pieces.map((p) => indent + pyStrQuoted(p, quote) + "\n").join("") + ")";
+}
+
+function count(s: string, ch: string): number {
+  let n = 0;
+  for (let i = s.indexOf(ch); i !== -1; i = s.indexOf(ch, i + 1)) n++;
+  return n;
 }

@@ -40,6 +40,10 @@ export class PythonWriter {
       return this;
     }
     const prefix = this.indent;
+    if (!text.includes("\n")) {
+      this.lines.push(prefix + text);
+      return this;
+    }
     for (const physical of text.split("\n")) this.lines.push(physical === "" ? "" : prefix + physical);
     return this;
   }

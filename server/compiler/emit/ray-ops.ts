@@ -1,7 +1,7 @@
 // One commented block of Ray Data code per IR op, inside `def build(run):`. Every user value
 // goes through the literal encoder; variables are `ds_<nodeId>` (ids are Python identifiers).
 import type { Compute } from "../../pipeline/schema";
-import { visitOp, type Op, type PythonColumnOp, type UdfFilterOp } from "../ir";
+import { assertNever, type Op, type OpKind, type PythonColumnOp, type UdfFilterOp } from "../ir";
 import { PUSHDOWN_NOTE } from "../passes/projection-pushdown";
 import { printExpr } from "../../pipeline/expr/printer";
 import { emitExpr } from "./expr-emit";
@@ -16,39 +16,47 @@ export function dsVar(nodeId: string): string {
   return "ds_" + nodeId;
 }
 
-/** The pipeline node kind an op came from (what the canvas and PLAN.nodes call it). */
-export function nodeKindOf(op: Op): string {
-  return visitOp<string>(op, {
-    read: () => "read-parquet",
-    "with-column": () => "add-column",
-    "python-column": () => "add-column",
-    drop: () => "drop-columns",
-    sort: () => "sort",
-    "udf-filter": () => "udf-filter",
-    write: () => "write",
-  });
-}
+/** The pipeline node kind each op kind came from (what the canvas and PLAN.nodes call it). */
+const NODE_KIND: { readonly [K in OpKind]: string } = {
+  read: "read-parquet",
+  "with-column": "add-column",
+  "python-column": "add-column",
+  drop: "drop-columns",
+  sort: "sort",
+  "udf-filter": "udf-filter",
+  write: "write",
+};
+
+/** Example: nodeKindOf(sortOp) === "sort"; nodeKindOf(withColumnOp) === "add-column" */
+export const nodeKindOf = (op: Op): string => NODE_KIND[op.kind];
 
 const label = (op: Op) => (op.label ? ` '${pyComment(op.label)}'` : "");
 const names = (cols: readonly string[]) => cols.map(pyComment).join(", ");
-const notes = (op: Op, skip: (n: string) => boolean = () => false) => {
-  const shown = op.notes.filter((n) => !skip(n));
-  return shown.length ? ` (${shown.map(pyComment).join("; ")})` : "";
-};
+const notes = (op: Op) => (op.notes.length ? ` (${op.notes.map(pyComment).join("; ")})` : "");
 const computeText = (c: Compute) => (c.strategy === "actors" ? `on an actor pool (${c.minSize}..${c.maxSize})` : "on tasks");
 
-/** The `# [id] kind summary` line that opens an op's block. */
+/**
+ * The `# [id] kind summary` line that opens an op's block.
+ * Example: opComment(sortOp) === "# [sort] sort by total_votes desc (nulls last)"
+ */
 export function opComment(op: Op): string {
-  const head = `# [${op.nodeId}] ${nodeKindOf(op)}${label(op)}`;
-  return visitOp<string>(op, {
-    read: (o) => `${head} from ${pyComment(o.path)}`,
-    "with-column": (o) => `${head} ${pyComment(o.column)} = ${pyComment(printExpr(o.expr.expr))}${notes(o)}`,
-    "python-column": (o) => `${head} python ${pyComment(o.column)}: ${o.outputType} ${computeText(o.compute)}${notes(o)}`,
-    drop: (o) => (o.columns.length === 0 ? `${head}: ${o.notes.map(pyComment).join("; ")}` : `${head} ${names(o.columns)}${notes(o)}`),
-    sort: (o) => `${head} by ${o.keys.map((k) => `${pyComment(k.column)} ${k.descending ? "desc" : "asc"}`).join(", ")} (nulls last)${notes(o)}`,
-    "udf-filter": (o) => `${head} ${computeText(o.compute)}${notes(o)}`,
-    write: (o) => `${head} ${o.format} to ${pyComment(o.path)} (mode ${o.mode}, staged then committed)${notes(o)}`,
-  });
+  const kind = op.kind === "python-column" ? "add-column python" : nodeKindOf(op);
+  const head = `# [${op.nodeId}] ${kind}${label(op)}`;
+  // Switches (not visitor objects) on the hot path: no closures per op; `never` keeps them exhaustive.
+  switch (op.kind) {
+    case "read": return `${head} from ${pyComment(op.path)}`;
+    case "with-column": return `${head} ${pyComment(op.column)} = ${pyComment(printExpr(op.expr.expr))}${notes(op)}`;
+    case "python-column": return `${head} ${pyComment(op.column)}: ${op.outputType} ${computeText(op.compute)}${notes(op)}`;
+    case "drop": {
+      // Pushdown notes on a drop already carry their reason in parentheses: append them plainly.
+      const what = op.columns.length === 0 ? `${head}: ` : `${head} ${names(op.columns)}${op.notes.length ? "; " : ""}`;
+      return what + op.notes.map(pyComment).join("; ");
+    }
+    case "sort": return `${head} by ${op.keys.map((k) => `${pyComment(k.column)} ${k.descending ? "desc" : "asc"}`).join(", ")} (nulls last)${notes(op)}`;
+    case "udf-filter": return `${head} ${computeText(op.compute)}${notes(op)}`;
+    case "write": return `${head} ${op.format} to ${pyComment(op.path)} (mode ${op.mode}, staged then committed)${notes(op)}`;
+    default: return assertNever(op);
+  }
 }
 
 /**
@@ -62,35 +70,37 @@ export function emitOp(w: PythonWriter, op: Op, sourceConst: (nodeId: string) =>
   w.line(opComment(op));
   const out = op.kind === "write" ? "" : dsVar(op.nodeId);
   const input = op.input === null ? "" : dsVar(op.input);
-  visitOp<void>(op, {
-    read: (o) => {
-      w.call(`${out} = ray.data.read_parquet(`, [`rt.path(${pyStr(o.path)})`, `partitioning=Partitioning(${pyStr(o.partitioning)})`]);
-      if (o.columns !== null) {
-        const why = o.notes.includes(PUSHDOWN_NOTE) ? `  # ${PUSHDOWN_NOTE}` : "  # columns chosen on the node";
-        hugList(w, `${out} = ${out}.select_columns([`, o.columns.map(pyStr), `])${why}`);
+  switch (op.kind) {
+    case "read":
+      w.call(`${out} = ray.data.read_parquet(`, [`rt.path(${pyStr(op.path)})`, `partitioning=Partitioning(${pyStr(op.partitioning)})`]);
+      if (op.columns !== null) {
+        const why = op.notes.includes(PUSHDOWN_NOTE) ? `  # ${PUSHDOWN_NOTE}` : "  # columns chosen on the node";
+        hugList(w, `${out} = ${out}.select_columns([`, op.columns.map(pyStr), `])${why}`);
       }
-    },
-    "with-column": (o) => w.call(`${out} = ${input}.with_column(`, [pyStr(o.column), emitExpr(o.expr)]),
-    "python-column": (o) => mapBatches(w, out, input, o, sourceConst(o.nodeId)),
-    drop: (o) => {
-      if (o.columns.length === 0) w.line(`${out} = ${input}`);
-      else hugList(w, `${out} = ${input}.drop_columns([`, o.columns.map(pyStr), "])");
-    },
-    sort: (o) =>
+      return;
+    case "with-column":
+      w.call(`${out} = ${input}.with_column(`, [pyStr(op.column), emitExpr(op.expr)]);
+      return;
+    case "python-column":
+    case "udf-filter":
+      mapBatches(w, out, input, op, sourceConst(op.nodeId));
+      return;
+    case "drop":
+      if (op.columns.length === 0) w.line(`${out} = ${input}`);
+      else hugList(w, `${out} = ${input}.drop_columns([`, op.columns.map(pyStr), "])");
+      return;
+    case "sort":
       w.call(`${out} = ${input}.sort(`, [
-        "[" + o.keys.map((k) => pyStr(k.column)).join(", ") + "]",
-        "descending=[" + o.keys.map((k) => pyBool(k.descending)).join(", ") + "]",
-      ]),
-    "udf-filter": (o) => mapBatches(w, out, input, o, sourceConst(o.nodeId)),
-    write: (o) =>
-      w.call("run.write(", [
-        input,
-        `node=${pyStr(o.nodeId)}`,
-        `path=rt.path(${pyStr(o.path)})`,
-        `format=${pyStr(o.format)}`,
-        `mode=${pyStr(o.mode)}`,
-      ]),
-  });
+        "[" + op.keys.map((k) => pyStr(k.column)).join(", ") + "]",
+        "descending=[" + op.keys.map((k) => pyBool(k.descending)).join(", ") + "]",
+      ]);
+      return;
+    case "write":
+      w.call("run.write(", [input, `node=${pyStr(op.nodeId)}`, `path=rt.path(${pyStr(op.path)})`, `format=${pyStr(op.format)}`, `mode=${pyStr(op.mode)}`]);
+      return;
+    default:
+      assertNever(op);
+  }
 }
 
 /** map_batches over pandas batches, as plain tasks or on an autoscaling actor pool. */

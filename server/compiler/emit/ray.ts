@@ -2,6 +2,7 @@
 // UDF source constants, PLAN, def build(run) with one block per node, and the __main__ hook.
 import { sinkChains, type Ir, type Op } from "../ir";
 import { dsVar, emitOp, nodeKindOf, opComment } from "./ray-ops";
+import { exprImports, type ExprImport } from "./expr-emit";
 import { pyBool, pyComment, pyMultiline, pyStr } from "./python-literal";
 import { PythonWriter, wrapDict, wrapList, type LineRange } from "./python-writer";
 
@@ -36,10 +37,11 @@ export function emitRay(ir: Ir): EmitResult {
   w.line(`rt.require_runtime(${pyStr(RUNTIME_VERSION)})`);
 
   if (udfs.length > 0) {
-    w.blank().line();
+    w.blank();
     w.line("# --- user code (each UDF runs as its own module; tracebacks show its own line numbers) ---");
     for (const op of udfs) {
       if (op.kind !== "python-column" && op.kind !== "udf-filter") continue;
+      w.blank();
       w.line(opComment(op));
       w.line(`${sourceConst(op.nodeId)} = ${pyMultiline(op.source)}`);
     }
@@ -69,6 +71,7 @@ function header(w: PythonWriter, ir: Ir): void {
   w.line(`# Runtime etl_runtime ${RUNTIME_VERSION}. Run it by hand:`);
   w.line(`#   ray job submit --runtime-env-json '{"py_modules": ["runtime/etl_runtime"]}' -- python ${scriptFileName(ir.pipelineId)}`);
   w.line("# Relative paths resolve against $ETL_BASE_DIR (default: the current directory).");
+  if (!ir.schemasKnown) w.line("# Source columns were not known at compile time: no projection pushdown.");
 }
 
 /** The file name the header suggests: the pipeline id when it is a plain file name. */
@@ -79,15 +82,17 @@ export function scriptFileName(pipelineId: string): string {
 /** Import only what the script uses, so a taken-away script passes a linter. */
 function imports(w: PythonWriter, ops: readonly Op[]): void {
   const actors = ops.some((o) => (o.kind === "python-column" || o.kind === "udf-filter") && o.compute.strategy === "actors");
-  const exprs = ops.filter((o) => o.kind === "with-column");
+  const uses = new Set<ExprImport>();
+  for (const o of ops) if (o.kind === "with-column") for (const u of exprImports(o.expr)) uses.add(u);
+  const native = (["col", "lit"] as const).filter((n) => uses.has(n));
   w.line("import ray");
   if (actors) w.line("from ray.data import ActorPoolStrategy");
   w.line("from ray.data.datasource import Partitioning");
-  if (exprs.length > 0) w.line("from ray.data.expressions import col, lit");
+  if (native.length > 0) w.line(`from ray.data.expressions import ${native.join(", ")}`);
   w.line();
   w.line("import etl_runtime as rt");
   // Expressions without a native Ray form call etl_runtime helpers (fn.div, fn.coalesce...).
-  if (exprs.length > 0) w.line("from etl_runtime import fn");
+  if (uses.has("fn")) w.line("from etl_runtime import fn");
 }
 
 function plan(w: PythonWriter, ir: Ir): void {

@@ -30,7 +30,7 @@ const python = (id: string, input: string, inSchema: Schema, column: string): Op
 });
 const write = (id: string, input: string, schema: Schema): Op => ({ ...base(id, input, schema), kind: "write", path: `out/${id}`, format: "parquet", mode: "error" });
 
-const irOf = (...ops: Op[]): Ir => freezeIr({ pipelineId: "p", pipelineName: "P", schemaVersion: 1, version: null, ops });
+const irOf = (...ops: Op[]): Ir => freezeIr({ pipelineId: "p", pipelineName: "P", schemaVersion: 1, version: null, schemasKnown: true, ops });
 
 describe("projection pushdown", () => {
   it("reads only needed columns and turns a drop of unread columns into a no-op", () => {

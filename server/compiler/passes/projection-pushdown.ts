@@ -2,88 +2,128 @@
 // columns, expressions read TypedExpr.columns, Python UDFs and writes need every column that
 // reaches them. A drop of columns that are never read becomes a no-op (kept as a comment).
 import type { Schema } from "../../pipeline/types";
-import { opsById, visitOp, type DropOp, type Ir, type Op } from "../ir";
+import { assertNever, opsById, type DropOp, type Ir, type Op } from "../ir";
 
 /** Note attached to a read whose columns were narrowed by this pass. */
 export const PUSHDOWN_NOTE = "projection pushdown";
+
+/** Every column of the op's output (kept symbolic so long chains stay linear). */
+const ALL = "all" as const;
+type Need = typeof ALL | Set<string>;
 
 /**
  * Narrow each Read to the columns needed downstream and drop what no longer exists.
  * Example: read(a,b,c) -> drop(c) -> write  becomes  read(a,b) -> drop() [no-op] -> write
  */
 export function projectionPushdown(ir: Ir): Ir {
+  if (!ir.schemasKnown) return ir;
   const needed = neededColumns(ir);
-  const available = new Map<string, ReadonlySet<string>>();
+  // Per op: columns of its analysed schema that are absent after pushdown (usually few).
+  const removed = new Map<string, ReadonlySet<string>>();
+  let changed = false;
   const ops = ir.ops.map((op): Op => {
-    const inputCols = op.input === null ? null : available.get(op.input)!;
-    const next = rewrite(op, needed.get(op.nodeId) ?? new Set(), inputCols);
-    available.set(op.nodeId, new Set(next.schema.map((c) => c.name)));
-    return next;
+    const gone = op.input === null ? EMPTY : removed.get(op.input)!;
+    const next = rewrite(op, needed.get(op.nodeId) ?? new Set(), gone);
+    removed.set(op.nodeId, next.removed);
+    if (next.op !== op) changed = true;
+    return next.op;
   });
-  return { ...ir, ops };
+  return changed ? { ...ir, ops } : ir;
 }
 
+const EMPTY: ReadonlySet<string> = new Set();
+
 /** For every op, the names of its output columns that some consumer reads. */
-function neededColumns(ir: Ir): ReadonlyMap<string, ReadonlySet<string>> {
+function neededColumns(ir: Ir): ReadonlyMap<string, Need> {
   const byId = opsById(ir);
-  const needed = new Map<string, Set<string>>();
-  const require = (id: string | null, cols: Iterable<string>) => {
+  const needed = new Map<string, Need>();
+  const require = (id: string | null, cols: Need) => {
     if (id === null) return;
-    let set = needed.get(id);
-    if (!set) needed.set(id, (set = new Set()));
-    for (const c of cols) set.add(c);
+    const cur = needed.get(id);
+    if (cur === ALL) return;
+    if (cols === ALL) needed.set(id, ALL);
+    else if (cur === undefined) needed.set(id, new Set(cols));
+    else for (const c of cols) cur.add(c);
   };
-  const allOf = (id: string | null) => (id === null ? [] : byId.get(id)!.schema.map((c) => c.name));
   for (let i = ir.ops.length - 1; i >= 0; i--) {
     const op = ir.ops[i];
     const own = needed.get(op.nodeId) ?? new Set<string>();
-    visitOp<void>(op, {
-      read: () => {},
-      "with-column": (o) => {
-        const pass = [...own].filter((c) => c !== o.column);
-        require(o.input, [...pass, ...o.expr.columns]);
-      },
+    switch (op.kind) {
+      case "read":
+        break;
+      case "with-column":
+        // All of the output = all of the input (plus the new column): stays symbolic.
+        require(op.input, own === ALL ? ALL : new Set([...op.expr.columns, ...[...own].filter((c) => c !== op.column)]));
+        break;
       // A Python UDF or a write sees whole rows: every column reaching it is needed.
-      "python-column": (o) => require(o.input, allOf(o.input)),
-      "udf-filter": (o) => require(o.input, allOf(o.input)),
-      write: (o) => require(o.input, allOf(o.input)),
-      drop: (o) => require(o.input, own),
-      sort: (o) => require(o.input, [...own, ...o.keys.map((k) => k.column)]),
-    });
+      case "python-column":
+      case "udf-filter":
+      case "write":
+        require(op.input, ALL);
+        break;
+      case "drop": {
+        if (own !== ALL) {
+          require(op.input, own);
+          break;
+        }
+        const dropped = new Set(op.columns);
+        const input = byId.get(op.input!)!;
+        require(op.input, new Set(input.schema.map((c) => c.name).filter((c) => !dropped.has(c))));
+        break;
+      }
+      case "sort":
+        require(op.input, own === ALL ? ALL : new Set([...own, ...op.keys.map((k) => k.column)]));
+        break;
+      default:
+        assertNever(op);
+    }
   }
   return needed;
 }
 
-function rewrite(op: Op, needed: ReadonlySet<string>, inputCols: ReadonlySet<string> | null): Op {
-  return visitOp<Op>(op, {
-    read: (o) => {
-      let cols = o.schema.filter((c) => needed.has(c.name)).map((c) => c.name);
-      if (cols.length === o.schema.length) return o;
+function rewrite(op: Op, needed: Need, gone: ReadonlySet<string>): { op: Op; removed: ReadonlySet<string> } {
+  switch (op.kind) {
+    case "read": {
+      if (needed === ALL) return { op, removed: EMPTY };
+      let cols = op.schema.filter((c) => needed.has(c.name)).map((c) => c.name);
+      if (cols.length === op.schema.length) return { op, removed: EMPTY };
       // Nothing read at all (e.g. only literal columns are added): keep one column so the
       // row count survives.
-      if (cols.length === 0) cols = [o.schema[0].name];
+      if (cols.length === 0) cols = [op.schema[0].name];
       const keep = new Set(cols);
-      return { ...o, columns: cols, schema: o.schema.filter((c) => keep.has(c.name)), notes: [...o.notes, PUSHDOWN_NOTE] };
-    },
-    "with-column": (o) => ({ ...o, schema: keepAdded(o.schema, inputCols!, o.column) }),
-    "python-column": (o) => ({ ...o, schema: keepAdded(o.schema, inputCols!, o.column) }),
-    drop: (o) => rewriteDrop(o, inputCols!),
-    sort: (o) => ({ ...o, schema: keepAdded(o.schema, inputCols!, null) }),
-    "udf-filter": (o) => ({ ...o, schema: keepAdded(o.schema, inputCols!, null) }),
-    write: (o) => ({ ...o, schema: keepAdded(o.schema, inputCols!, null) }),
-  });
+      const next = { ...op, columns: cols, schema: op.schema.filter((c) => keep.has(c.name)), notes: [...op.notes, PUSHDOWN_NOTE] };
+      return { op: next, removed: new Set(op.schema.filter((c) => !keep.has(c.name)).map((c) => c.name)) };
+    }
+    case "with-column":
+    case "python-column": {
+      // The added column exists whatever was removed upstream.
+      const removed = gone.has(op.column) ? new Set([...gone].filter((c) => c !== op.column)) : gone;
+      return { op: withSchema(op, removed), removed };
+    }
+    case "drop":
+      return rewriteDrop(op, gone);
+    case "sort":
+    case "udf-filter":
+    case "write":
+      return { op: withSchema(op, gone), removed: gone };
+    default:
+      return assertNever(op);
+  }
 }
 
-/** The op's schema restricted to columns present in its input, plus the column it adds. */
-function keepAdded(schema: Schema, inputCols: ReadonlySet<string>, added: string | null): Schema {
-  const next = schema.filter((c) => c.name === added || inputCols.has(c.name));
-  return next.length === schema.length ? schema : next;
+function withSchema<T extends Op>(op: T, removed: ReadonlySet<string>): T {
+  if (removed.size === 0) return op;
+  const schema: Schema = op.schema.filter((c) => !removed.has(c.name));
+  return schema.length === op.schema.length ? op : { ...op, schema };
 }
 
-function rewriteDrop(o: DropOp, inputCols: ReadonlySet<string>): DropOp {
-  const present = o.columns.filter((c) => inputCols.has(c));
-  const schema = o.schema.filter((c) => inputCols.has(c.name));
-  if (present.length === o.columns.length) return schema.length === o.schema.length ? o : { ...o, schema };
-  const gone = o.columns.filter((c) => !inputCols.has(c));
-  return { ...o, columns: present, schema, notes: [...o.notes, `${gone.join(", ")} never read (${PUSHDOWN_NOTE})`] };
+function rewriteDrop(op: DropOp, gone: ReadonlySet<string>): { op: Op; removed: ReadonlySet<string> } {
+  const present = op.columns.filter((c) => !gone.has(c));
+  // The drop's analysed schema no longer lists its own columns: only upstream removals remain.
+  const dropped = new Set(op.columns);
+  const removed = [...gone].some((c) => dropped.has(c)) ? new Set([...gone].filter((c) => !dropped.has(c))) : gone;
+  const next = withSchema(op, removed);
+  if (present.length === op.columns.length) return { op: next, removed };
+  const absent = op.columns.filter((c) => gone.has(c));
+  return { op: { ...next, columns: present, notes: [...op.notes, `${absent.join(", ")} never read (${PUSHDOWN_NOTE})`] }, removed };
 }

@@ -1,0 +1,8 @@
+// Public API of the compiler: pipeline document -> IR -> passes -> Ray Data Python script.
+export { compile, type CompileContext, type CompileResult, type PythonCheck } from "./compile";
+export { explain, runPasses, PASSES, type Pass } from "./passes";
+export { lower, type AnalysisFacts } from "./lower";
+export { emitRay, RUNTIME_VERSION, type SourceMap, type EmitResult } from "./emit/ray";
+export { RUNTIME_FN_NAMES } from "./emit/expr-emit";
+export type { LineRange } from "./emit/python-writer";
+export type { Ir, Op, OpKind } from "./ir";
