@@ -3,8 +3,14 @@
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
+// package.json says "type": "module", so there is no __dirname here.
+const root = import.meta.dirname;
+
 const PORT = Number(process.env.ETL_E2E_PORT ?? 3100);
-const dataDir = path.join(__dirname, ".cache", "e2e-data");
+const dataDir = path.join(root, ".cache", "e2e-data");
+// Relative pipeline paths (data/reviews) resolve here; the reviews dataset is generated once.
+const baseDir = path.join(root, ".cache", "e2e-base");
+const reviews = path.join(baseDir, "data", "reviews");
 
 export default defineConfig({
   testDir: "e2e",
@@ -27,7 +33,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node scripts/build-if-needed.mjs && rm -rf ${dataDir} && npx tsx server/main.ts`,
+    command: `node scripts/build-if-needed.mjs && rm -rf ${dataDir} && (test -d ${reviews} || .venv/bin/python scripts/gen_reviews.py --rows 5000 --out ${reviews}) && npx tsx server/main.ts`,
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 600_000,
     reuseExistingServer: false,
@@ -37,6 +43,7 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       ETL_DATA_DIR: dataDir,
+      ETL_BASE_DIR: baseDir,
       ETL_RAY_GCS_PORT: "6395",
       ETL_RAY_DASHBOARD_PORT: "8285",
       ETL_RAY_NUM_CPUS: "2",

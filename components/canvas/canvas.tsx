@@ -1,0 +1,190 @@
+"use client";
+// The @xyflow/react canvas, controlled by the editor store: nodes and edges are derived from the
+// document (node objects reused while unchanged, so a 300-node graph stays cheap), drags are
+// transient until the drop, connections are checked as you drag and refused with a reason.
+import {
+  Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow,
+  type Connection, type Edge, type EdgeChange, type FinalConnectionState, type NodeChange, type NodeTypes,
+} from "@xyflow/react";
+import { useCallback, useMemo, useRef, useState, type DragEvent } from "react";
+import { NODE_KINDS, nodeSummary, type NodeKind } from "@/server/pipeline";
+import { useToast } from "@/components/ui/toast";
+import { checkConnection, edgeId, type XY } from "./doc-ops";
+import { useEditor, useEditorState } from "./editor-context";
+import { nodeTone, TONE_COLOR } from "./kind-style";
+import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
+import { PipelineNodeComponent, type PipelineFlowNode } from "./pipeline-node";
+
+export const PALETTE_MIME = "application/x-etl-node-kind";
+
+const nodeTypes: NodeTypes = { pipeline: PipelineNodeComponent };
+const fitViewOptions = { maxZoom: 1, padding: 0.2 };
+const proOptions = { hideAttribution: true };
+
+type Dims = { width: number; height: number };
+interface Cached { parts: readonly unknown[]; node: PipelineFlowNode }
+
+export function Canvas() {
+  const { store, analysis } = useEditor();
+  const state = useEditorState(store);
+  const rf = useReactFlow();
+  const toast = useToast();
+  const [hint, setHint] = useState<string | null>(null);
+  const measured = useRef(new Map<string, Dims>());
+  const [measureTick, setMeasureTick] = useState(0);
+  const cache = useRef(new Map<string, Cached>());
+  const { doc, dragging } = state;
+
+  const selectedNodes = useMemo(() => new Set(state.selectedNodes), [state.selectedNodes]);
+  const selectedEdges = useMemo(() => new Set(state.selectedEdges), [state.selectedEdges]);
+
+  const nodes = useMemo(() => {
+    const next = new Map<string, Cached>();
+    const out = doc.nodes.map((n) => {
+      const diags = analysis.byNode.get(n.id) ?? [];
+      let errors = 0;
+      for (const d of diags) if (d.severity === "error") errors++;
+      const warnings = diags.length - errors;
+      const first = diags[0] ? diags[0].message : null;
+      const pos = dragging?.get(n.id) ?? n.position;
+      const dims = measured.current.get(n.id);
+      const parts = [n, selectedNodes.has(n.id), pos.x, pos.y, dims, errors, warnings, first];
+      const prev = cache.current.get(n.id);
+      if (prev && prev.parts.length === parts.length && prev.parts.every((p, i) => p === parts[i])) {
+        next.set(n.id, prev);
+        return prev.node;
+      }
+      const node: PipelineFlowNode = {
+        id: n.id,
+        type: "pipeline",
+        position: { x: pos.x, y: pos.y },
+        selected: selectedNodes.has(n.id),
+        data: { node: n, summary: nodeSummary(n), errors, warnings, firstProblem: first },
+        ...(dims ? { measured: dims } : {}),
+      };
+      next.set(n.id, { parts, node });
+      return node;
+    });
+    cache.current = next;
+    return out;
+    // measureTick: re-derive once xyflow has measured nodes
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [doc.nodes, selectedNodes, dragging, analysis.byNode, measureTick]);
+
+  const edges = useMemo<Edge[]>(
+    () => doc.edges.map((e) => {
+      const id = edgeId(e);
+      return { id, source: e.source, target: e.target, selected: selectedEdges.has(id), ariaLabel: `Edge from ${e.source} to ${e.target}` };
+    }),
+    [doc.edges, selectedEdges],
+  );
+
+  const onNodesChange = useCallback((changes: NodeChange<PipelineFlowNode>[]) => {
+    let dims = false;
+    const drag = new Map<string, XY>();
+    const drop = new Map<string, XY>();
+    let selection: Set<string> | null = null;
+    for (const c of changes) {
+      if (c.type === "dimensions" && c.dimensions) {
+        measured.current.set(c.id, c.dimensions);
+        dims = true;
+      } else if (c.type === "position" && c.position) {
+        (c.dragging ? drag : drop).set(c.id, c.position);
+      } else if (c.type === "select") {
+        selection ??= new Set(store.getState().selectedNodes);
+        if (c.selected) selection.add(c.id);
+        else selection.delete(c.id);
+      }
+    }
+    if (drag.size) store.drag(drag);
+    if (drop.size) store.endDrag(drop);
+    if (selection) store.select([...selection], store.getState().selectedEdges);
+    if (dims) setMeasureTick((t) => t + 1);
+  }, [store]);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    let selection: Set<string> | null = null;
+    for (const c of changes) {
+      if (c.type === "select") {
+        selection ??= new Set(store.getState().selectedEdges);
+        if (c.selected) selection.add(c.id);
+        else selection.delete(c.id);
+      }
+    }
+    if (selection) store.select(store.getState().selectedNodes, [...selection]);
+  }, [store]);
+
+  const isValidConnection = useCallback((c: Connection | Edge) => {
+    const check = checkConnection(store.doc, c.source, c.target);
+    const reason = check.ok ? null : check.reason;
+    setHint((h) => (h === reason ? h : reason));
+    return check.ok;
+  }, [store]);
+
+  const onConnect = useCallback((c: Connection) => {
+    const check = store.connect(c.source, c.target);
+    if (!check.ok) toast(`Cannot connect: ${check.reason}`, "error");
+  }, [store, toast]);
+
+  const onConnectEnd = useCallback((_: MouseEvent | TouchEvent, s: FinalConnectionState) => {
+    setHint(null);
+    if (s.isValid === false && s.fromNode && s.toNode) {
+      const [source, target] = s.fromHandle?.type === "target" ? [s.toNode.id, s.fromNode.id] : [s.fromNode.id, s.toNode.id];
+      const check = checkConnection(store.doc, source, target);
+      if (!check.ok) toast(`Cannot connect: ${check.reason}`, "error");
+    }
+  }, [store, toast]);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(PALETTE_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+    }
+  }, []);
+
+  const onDrop = useCallback((e: DragEvent) => {
+    const kind = e.dataTransfer.getData(PALETTE_MIME) as NodeKind;
+    if (!(NODE_KINDS as readonly string[]).includes(kind)) return;
+    e.preventDefault();
+    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    store.addNode(kind, { x: p.x - NODE_WIDTH / 2, y: p.y - NODE_HEIGHT / 2 });
+  }, [rf, store]);
+
+  const minimapColor = useCallback((n: PipelineFlowNode) => TONE_COLOR[nodeTone(n.data.node)], []);
+
+  return (
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} aria-label="Pipeline canvas" role="region">
+      <ReactFlow<PipelineFlowNode, Edge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        fitView
+        fitViewOptions={fitViewOptions}
+        minZoom={0.1}
+        maxZoom={2}
+        proOptions={proOptions}
+        defaultEdgeOptions={{ type: "smoothstep" }}
+        onlyRenderVisibleElements={doc.nodes.length > 150}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd2dc" />
+        <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
+        <MiniMap<PipelineFlowNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
+      </ReactFlow>
+      {hint ? <div className="connect-hint" role="status">Cannot connect: {hint}</div> : null}
+      {doc.nodes.length === 0 ? (
+        <div className="canvas-empty">
+          <p><strong>Empty pipeline.</strong> Drag a node from the palette, or click one to add it.</p>
+          <p className="muted">Start with <em>Read parquet</em>, end with <em>Write</em>. Press <kbd>?</kbd> for shortcuts.</p>
+        </div>
+      ) : null}
+    </div>
+  );
+}

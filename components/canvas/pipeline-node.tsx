@@ -1,0 +1,88 @@
+"use client";
+// One pipeline node on the canvas: kind, label, one-line summary, problem badge, and the output
+// schema on hover. Sources have no input handle, sinks no output handle.
+import { Handle, NodeToolbar, Position, type Node, type NodeProps } from "@xyflow/react";
+import { memo, useState } from "react";
+import { KINDS, type PipelineNode } from "@/server/pipeline";
+import { useEditor } from "./editor-context";
+import { KIND_GLYPH, nodeTone } from "./kind-style";
+
+export interface PipelineNodeData extends Record<string, unknown> {
+  readonly node: PipelineNode;
+  readonly summary: string;
+  readonly errors: number;
+  readonly warnings: number;
+  /** The first problem, shown as the badge's tooltip. */
+  readonly firstProblem: string | null;
+}
+
+export type PipelineFlowNode = Node<PipelineNodeData, "pipeline">;
+
+function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowNode>) {
+  const { node, summary, errors, warnings, firstProblem } = data;
+  const spec = KINDS[node.kind];
+  const tone = nodeTone(node);
+  const [hover, setHover] = useState(false);
+  const problems = errors + warnings;
+  return (
+    <div
+      className={`pnode tone-${tone}${selected ? " selected" : ""}${errors ? " has-error" : warnings ? " has-warning" : ""}`}
+      data-testid={`node-${id}`}
+      aria-label={`${spec.label} node ${node.name ?? id}${errors ? `, ${errors} error${errors === 1 ? "" : "s"}` : ""}`}
+      onMouseEnter={() => setHover(true)}
+      onMouseLeave={() => setHover(false)}
+    >
+      {spec.category !== "source" ? <Handle type="target" position={Position.Left} className="phandle" aria-label={`Input of ${id}`} /> : null}
+      <div className="pnode-head">
+        <span className="pnode-glyph" aria-hidden>{KIND_GLYPH[node.kind]}</span>
+        <span className="pnode-kind">{spec.label}</span>
+        <span className="pnode-id">{id}</span>
+        {problems ? (
+          <span
+            className={`pnode-badge ${errors ? "error" : "warning"}`}
+            role="img"
+            aria-label={`${problems} problem${problems === 1 ? "" : "s"}`}
+            title={firstProblem ?? undefined}
+          >
+            {errors ? "!" : "?"} {problems}
+          </span>
+        ) : null}
+      </div>
+      {node.name ? <div className="pnode-name">{node.name}</div> : null}
+      <div className="pnode-summary" title={summary}>{summary}</div>
+      {spec.category !== "sink" ? <Handle type="source" position={Position.Right} className="phandle" aria-label={`Output of ${id}`} /> : null}
+      <NodeToolbar isVisible={hover} position={Position.Bottom} offset={6}>
+        {hover ? <SchemaTooltip id={id} /> : null}
+      </NodeToolbar>
+    </div>
+  );
+}
+
+function SchemaTooltip({ id }: { id: string }) {
+  const { analysis } = useEditor();
+  const schema = analysis.analysis.schemas.get(id);
+  return (
+    <div className="schema-tip" role="tooltip" aria-label={`Output schema of ${id}`}>
+      {schema ? (
+        <>
+          <div className="schema-tip-title">Output schema · {schema.length} column{schema.length === 1 ? "" : "s"}</div>
+          <table>
+            <tbody>
+              {schema.slice(0, 40).map((c) => (
+                <tr key={c.name}>
+                  <td className="col-name">{c.name}</td>
+                  <td className="col-type">{c.type}{c.nullable ? "" : " · not null"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {schema.length > 40 ? <div className="muted">… {schema.length - 40} more</div> : null}
+        </>
+      ) : (
+        <div className="muted">Output schema unknown until the node and its inputs are valid</div>
+      )}
+    </div>
+  );
+}
+
+export const PipelineNodeComponent = memo(PipelineNodeView);

@@ -1,0 +1,12 @@
+"use client";
+// A value that follows its input after `ms` of quiet (for lookups while the user types).
+import { useEffect, useState } from "react";
+
+export function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
