@@ -83,8 +83,6 @@ for src in json.load(sys.stdin):
         elif name == "drop_columns": r["drop"].extend(lit(n.args[0]))
         elif name == "sort": r["sort"].extend(lit(n.args[0]))
         elif name == "add_column_python": r["py_column"].append(lit(n.args[1]))
-        elif name == "map_batches" and "fn_constructor_args" in kw and getattr(n.args[0], "attr", "") == "AddColumnActor":
-            r["py_column"].append(lit(kw["fn_constructor_args"].elts[1]))
         elif name == "write": r["node"].append(lit(kw["node"]))
         elif name == "Plan":
             r["labels"] = lit(kw["labels"])

@@ -1,6 +1,7 @@
 // Typed expression AST -> Ray Data expression source: col()/lit() with Python operators where
 // Ray has them natively, and etl_runtime `fn.<name>(...)` helpers for everything else.
-import type { Binary, Expr, TypedExpr } from "../../pipeline/expr/ast";
+import type { Binary, Case, Expr, TypedExpr } from "../../pipeline/expr/ast";
+import type { DataType } from "../../pipeline/types";
 import { pyFloat, pyInt, pyStr, pyBool, pyNone, pyList, pyTuple } from "./python-literal";
 
 /**
@@ -26,7 +27,14 @@ export const FN_HELPERS: Readonly<Record<string, string>> = {
 };
 
 /** Every `fn.<name>` the emitter may produce (the runtime must provide all of them). */
-export const RUNTIME_FN_NAMES: readonly string[] = [...new Set([...Object.values(FN_HELPERS), "div", "case", "if_else", "cast"])].sort();
+export const RUNTIME_FN_NAMES: readonly string[] = [...new Set([...Object.values(FN_HELPERS), "div", "mod", "case", "if_else", "cast"])].sort();
+
+/** Helpers taking an optional `type=` result-type hint (see runtime/etl_runtime/fn.py). */
+const TYPED_HELPERS: ReadonlySet<string> = new Set(["coalesce", "if_else", "case", "round_to"]);
+/** Types the runtime's dtypes table knows (null/unknown/nested types get no hint). */
+const HINTABLE_TYPES: ReadonlySet<DataType> = new Set<DataType>([
+  "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "string", "binary", "date32", "timestamp",
+]);
 
 // Python binding strength, higher binds tighter (https://docs.python.org/3/reference/expressions.html#operator-precedence).
 const ATOM = 100;
@@ -107,7 +115,7 @@ class ExprEmitter {
           return atom(`lit(${literal(e.operand.type, e.operand.value, e.operand.text, true)})`);
         }
         // Ray's Expr has no __neg__; negate() is its arithmetic negation.
-        return atom(this.wrap(this.emit(e.operand), ATOM) + ".negate()");
+        return atom(this.wrap(this.widened(e.operand, this.te.types.get(e)), ATOM) + ".negate()");
       case "binary":
         return this.binary(e);
       case "is-null":
@@ -117,10 +125,12 @@ class ExprEmitter {
       case "call": {
         const helper = FN_HELPERS[e.name.toLowerCase()];
         if (helper === undefined) throw new Error(`emitExpr: function ${e.name} has no runtime helper`);
-        return this.call(helper, e.args.map((a) => this.emit(a).code));
+        // abs keeps its argument's type in Arrow; the language widens it (abs(int32) is int64).
+        const args = helper === "abs" ? [this.widened(e.args[0], this.te.types.get(e)).code] : e.args.map((a) => this.emit(a).code);
+        return this.call(helper, [...args, ...this.typeHint(e, helper)]);
       }
       case "case":
-        return this.caseExpr(e.branches, e.otherwise);
+        return this.caseExpr(e);
       default: {
         const never: never = e;
         throw new Error(`emitExpr: unknown expression ${JSON.stringify(never)}`);
@@ -135,13 +145,41 @@ class ExprEmitter {
 
   private binary(e: Binary): Py {
     if (e.op === "/") return this.call("div", [this.emit(e.left).code, this.emit(e.right).code]);
+    const type = this.te.types.get(e);
     // String "+" is concatenation; Ray's "+" is arithmetic only.
-    if (e.op === "+" && this.te.types.get(e) === "string") return this.call("concat", [this.emit(e.left).code, this.emit(e.right).code]);
+    if (e.op === "+" && type === "string") return this.call("concat", [this.emit(e.left).code, this.emit(e.right).code]);
+    const arithmetic = e.op === "+" || e.op === "-" || e.op === "*" || e.op === "%";
+    const [l, r] = arithmetic ? this.arithmeticSides(e, type) : [this.emit(e.left), this.emit(e.right)];
+    // Ray's % is floor(divide) computed in floats (float64 even for ints) and fails on a zero
+    // divisor; the language's % keeps integers and yields null on 0.
+    if (e.op === "%") return this.call("mod", [l.code, r.code]);
     const { py, prec } = BINARY[e.op];
     const logical = py === "&" || py === "|" ? py : undefined;
-    const left = this.operand(this.emit(e.left), prec, logical, false);
-    const right = this.operand(this.emit(e.right), prec, logical, true);
+    const left = this.operand(l, prec, logical, false);
+    const right = this.operand(r, prec, logical, true);
     return { code: `${left} ${py} ${right}`, prec, logical };
+  }
+
+  /**
+   * Operands of + - * % such that Arrow computes in the checker's result type. Arrow keeps
+   * the operands' type (int32 + 1 stays int32 and wraps around; int32 * 2.5 is float32) while
+   * the language widens to int64/float64: unless a non-literal operand already has the result
+   * type, the first non-literal operand is cast to it (Arrow then promotes the other side).
+   */
+  private arithmeticSides(e: Binary, to: DataType | undefined): [Py, Py] {
+    const sides = [e.left, e.right];
+    const isLit = (x: Expr) => x.kind === "literal" || (x.kind === "unary" && x.operand.kind === "literal");
+    const exact = to === undefined || (to !== "int64" && to !== "float64") || sides.some((x) => !isLit(x) && this.te.types.get(x) === to);
+    const castAt = exact ? -1 : sides.findIndex((x) => !isLit(x) && this.te.types.get(x) !== "null");
+    const out = sides.map((x, i) => (i === castAt ? this.call("cast", [this.emit(x).code, pyStr(to!)]) : this.emit(x)));
+    return [out[0], out[1]];
+  }
+
+  /** An operand cast to `to` when the checker typed it differently (for unary minus and abs). */
+  private widened(side: Expr, to: DataType | undefined): Py {
+    const from = this.te.types.get(side);
+    if (to === undefined || from === undefined || from === to || from === "null" || (to !== "int64" && to !== "float64")) return this.emit(side);
+    return this.call("cast", [this.emit(side).code, pyStr(to)]);
   }
 
   /** Parenthesise an operand when Python would bind it differently or a reader might misread it. */
@@ -160,14 +198,25 @@ class ExprEmitter {
     return child.prec < prec ? `(${child.code})` : child.code;
   }
 
-  private caseExpr(branches: readonly { when: Expr; then: Expr }[], otherwise: Expr | null): Py {
+  private caseExpr(e: Case): Py {
+    const { branches, otherwise } = e;
     if (branches.length === 1 && otherwise !== null) {
       const b = branches[0];
-      return this.call("if_else", [this.emit(b.when).code, this.emit(b.then).code, this.emit(otherwise).code]);
+      return this.call("if_else", [this.emit(b.when).code, this.emit(b.then).code, this.emit(otherwise).code, ...this.typeHint(e, "if_else")]);
     }
     const pairs = branches.map((b) => pyTuple([this.emit(b.when).code, this.emit(b.then).code]));
     if (otherwise === null) this.uses.add("lit");
-    return this.call("case", [pyList(pairs), otherwise === null ? "lit(None)" : this.emit(otherwise).code]);
+    return this.call("case", [pyList(pairs), otherwise === null ? "lit(None)" : this.emit(otherwise).code, ...this.typeHint(e, "case")]);
+  }
+
+  /**
+   * `type="..."` for helpers whose result type depends on their inputs: the checker knows it,
+   * and passing it makes the declared column type exact (the runtime casts to it).
+   */
+  private typeHint(e: Expr, helper: string): string[] {
+    if (!TYPED_HELPERS.has(helper)) return [];
+    const t = this.te.types.get(e);
+    return t !== undefined && HINTABLE_TYPES.has(t) ? [`type=${pyStr(t)}`] : [];
   }
 }
 

@@ -5,7 +5,7 @@ import { assertNever, type Op, type OpKind, type PythonColumnOp, type UdfFilterO
 import { PUSHDOWN_NOTE } from "../passes/projection-pushdown";
 import { printExpr } from "../../pipeline/expr/printer";
 import { emitExpr } from "./expr-emit";
-import { pyBool, pyComment, pyInt, pyNone, pyStr, pyTuple } from "./python-literal";
+import { pyBool, pyComment, pyInt, pyNone, pyStr } from "./python-literal";
 import { LINE_WIDTH, type PythonWriter } from "./python-writer";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -103,15 +103,19 @@ export function emitOp(w: PythonWriter, op: Op, sourceConst: (nodeId: string) =>
   }
 }
 
-/** map_batches over pandas batches, as plain tasks or on an autoscaling actor pool. */
+/**
+ * map_batches over pandas batches, as plain tasks or on an autoscaling actor pool. The runtime
+ * returns a wrapper named after the node (`udf_filter__keep`, `AddColumnActor__flag`), so the
+ * Ray operator names it prints map back to graph nodes even with several UDFs of one kind.
+ */
 function mapBatches(w: PythonWriter, out: string, input: string, o: PythonColumnOp | UdfFilterOp, source: string): void {
   const node = pyStr(o.nodeId);
-  const ctorArgs = o.kind === "python-column" ? [node, pyStr(o.column), source, pyStr(o.outputType)] : [node, source];
   const actors = o.compute.strategy === "actors";
-  const fn = actors
-    ? [o.kind === "python-column" ? "rt.AddColumnActor" : "rt.UdfFilterActor", `fn_constructor_args=${pyTuple(ctorArgs)}`]
-    : [o.kind === "python-column" ? `rt.add_column_python(${ctorArgs.join(", ")})` : `rt.udf_filter(${ctorArgs.join(", ")}, compute="tasks")`];
-  const args = [...fn, `batch_format="pandas"`, `batch_size=${o.batchSize === null ? pyNone() : pyInt(o.batchSize)}`];
+  const compute = `compute=${pyStr(o.compute.strategy)}`;
+  const udf = o.kind === "python-column"
+    ? `rt.add_column_python(${[node, pyStr(o.column), source, pyStr(o.outputType), compute].join(", ")})`
+    : `rt.udf_filter(${[node, source, compute].join(", ")})`;
+  const args = [udf, `batch_format="pandas"`, `batch_size=${o.batchSize === null ? pyNone() : pyInt(o.batchSize)}`];
   if (actors) args.push(`compute=ActorPoolStrategy(min_size=${pyInt(o.compute.minSize)}, max_size=${pyInt(o.compute.maxSize)})`);
   // An added column keeps the row count; telling Ray lets it push limits (previews) through.
   if (o.kind === "python-column") args.push("udf_modifying_row_count=False");

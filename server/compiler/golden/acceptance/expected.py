@@ -78,8 +78,7 @@ def build(run):
     ds_sort = ds_keep.sort(["total_votes"], descending=[True])
     # [flag] add-column python 'flag low votes' low_votes: bool on an actor pool (1..2)
     ds_flag = ds_sort.map_batches(
-        rt.AddColumnActor,
-        fn_constructor_args=("flag", "low_votes", FLAG_SOURCE, "bool"),
+        rt.add_column_python("flag", "low_votes", FLAG_SOURCE, "bool", compute="actors"),
         batch_format="pandas",
         batch_size=None,
         compute=ActorPoolStrategy(min_size=1, max_size=2),

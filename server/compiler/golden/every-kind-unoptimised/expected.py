@@ -7,6 +7,7 @@ from ray.data.datasource import Partitioning
 from ray.data.expressions import col, lit
 
 import etl_runtime as rt
+from etl_runtime import fn
 
 rt.require_runtime("0.1.0")
 
@@ -58,7 +59,7 @@ def build(run):
     )
     # [score] add-column python score: float64 on tasks
     ds_score = ds_keep.map_batches(
-        rt.add_column_python("score", "score", SCORE_SOURCE, "float64"),
+        rt.add_column_python("score", "score", SCORE_SOURCE, "float64", compute="tasks"),
         batch_format="pandas",
         batch_size=4096,
         udf_modifying_row_count=False,
@@ -66,7 +67,7 @@ def build(run):
     # [slim] drop-columns review_body, review_headline
     ds_slim = ds_score.drop_columns(["review_body", "review_headline"])
     # [stars2] add-column stars_x2 = star_rating * 2
-    ds_stars2 = ds_slim.with_column("stars_x2", col("star_rating") * lit(2))
+    ds_stars2 = ds_slim.with_column("stars_x2", fn.cast(col("star_rating"), "int64") * lit(2))
     # [sort] sort by score desc (nulls last)
     ds_sort = ds_stars2.sort(["score"], descending=[True])
     # [out] write csv to out/every_kind.csv (mode error, staged then committed)

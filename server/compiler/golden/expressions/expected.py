@@ -46,12 +46,12 @@ def build(run):
     # [bucket] add-column bucket = case when star_rating >= 4 then 'good' when star_rating <= 2 then 'bad' else 'meh' end
     ds_bucket = ds_read.with_column(
         "bucket",
-        fn.case([(col("star_rating") >= lit(4), lit("good")), (col("star_rating") <= lit(2), lit("bad"))], lit("meh")),
+        fn.case([(col("star_rating") >= lit(4), lit("good")), (col("star_rating") <= lit(2), lit("bad"))], lit("meh"), type="string"),
     )
     # [headline] add-column headline = coalesce(review_headline, '(no headline)')
     ds_headline = ds_bucket.with_column(
         "headline",
-        fn.coalesce(col("review_headline"), lit("(no headline)")),
+        fn.coalesce(col("review_headline"), lit("(no headline)"), type="string"),
     )
     # [key] add-column key = concat(upper(marketplace), '-', lower(product_id), '-', cast(year as string))
     ds_key = ds_headline.with_column(
@@ -63,12 +63,12 @@ def build(run):
     # [ratio] add-column ratio = round(helpful_votes / total_votes, 2)
     ds_ratio = ds_snippet.with_column(
         "ratio",
-        fn.round_to(fn.div(col("helpful_votes"), col("total_votes")), lit(2)),
+        fn.round_to(fn.div(col("helpful_votes"), col("total_votes")), lit(2), type="float64"),
     )
     # [period] add-column period = year(review_date) * 100 + month(review_date) + day(review_date) % 1
     ds_period = ds_ratio.with_column(
         "period",
-        fn.year(col("review_date")) * lit(100) + fn.month(col("review_date")) + fn.day(col("review_date")) % lit(1),
+        fn.year(col("review_date")) * lit(100) + fn.month(col("review_date")) + fn.mod(fn.day(col("review_date")), lit(1)),
     )
     # [missing] add-column missing_body = review_body is null or length(review_body) = 0
     ds_missing = ds_period.with_column(
@@ -78,7 +78,7 @@ def build(run):
     # [popular] add-column popular = case when total_votes > 100 and not vine then true else false end
     ds_popular = ds_missing.with_column(
         "popular",
-        fn.if_else((col("total_votes") > lit(100)) & ~col("vine"), lit(True), lit(False)),
+        fn.if_else((col("total_votes") > lit(100)) & ~col("vine"), lit(True), lit(False), type="bool"),
     )
     # [recent] add-column recent = review_date >= '2015-01-01' and (contains(review_body, 'great') or starts_with(product_id, 'B0') or ends_with(review_headline, '!'))
     ds_recent = ds_popular.with_column(
@@ -88,7 +88,7 @@ def build(run):
     # [delta] add-column delta = abs(helpful_votes - total_votes) - -1.5e0
     ds_delta = ds_recent.with_column(
         "delta",
-        fn.abs(col("helpful_votes") - col("total_votes")) - lit(-1.5),
+        fn.cast(fn.abs(fn.cast(col("helpful_votes"), "int64") - col("total_votes")), "float64") - lit(-1.5),
     )
     # [out] write parquet to out/expressions (mode overwrite, staged then committed)
     run.write(

@@ -42,7 +42,7 @@ def build(run):
         fn.div(col("helpful_votes"), col("total_votes")),
     )
     # [stars] add-column stars_x2 = star_rating * 2
-    ds_stars = ds_ratio.with_column("stars_x2", col("star_rating") * lit(2))
+    ds_stars = ds_ratio.with_column("stars_x2", fn.cast(col("star_rating"), "int64") * lit(2))
     # [drop] drop-columns helpful_ratio, star_rating; review_body never read (projection pushdown)
     ds_drop = ds_stars.drop_columns(["helpful_ratio", "star_rating"])
     # [out] write parquet to out/partial (mode overwrite, staged then committed)

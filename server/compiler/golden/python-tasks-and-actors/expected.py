@@ -18,7 +18,7 @@ LEN_TASKS_SOURCE = (
     '    return batch["product_title"].str.len()\n'
 )
 
-# [model] add-column python 'on an actor pool' sentiment: float64 on an actor pool (1..4)
+# [model] add-column python 'on an actor pool' sentiment: float64 on an actor pool (1..2)
 MODEL_SOURCE = (
     'import functools\n'
     '\n'
@@ -31,7 +31,7 @@ MODEL_SOURCE = (
     '    return batch["review_headline"].fillna("").map(lambda t: sum(m.get(w, 0.0) for w in t.lower().split()))\n'
 )
 
-# [positive] udf-filter on an actor pool (2..2)
+# [positive] udf-filter on tasks
 POSITIVE_SOURCE = (
     'def keep(batch):\n'
     '    return batch[batch["sentiment"] > 0]\n'
@@ -59,27 +59,24 @@ def build(run):
     ds_read = ray.data.read_parquet(rt.path("data/reviews"), partitioning=Partitioning("hive"))
     # [len_tasks] add-column python 'on tasks' title_len: int64 on tasks
     ds_len_tasks = ds_read.map_batches(
-        rt.add_column_python("len_tasks", "title_len", LEN_TASKS_SOURCE, "int64"),
+        rt.add_column_python("len_tasks", "title_len", LEN_TASKS_SOURCE, "int64", compute="tasks"),
         batch_format="pandas",
         batch_size=512,
         udf_modifying_row_count=False,
     )
-    # [model] add-column python 'on an actor pool' sentiment: float64 on an actor pool (1..4)
+    # [model] add-column python 'on an actor pool' sentiment: float64 on an actor pool (1..2)
     ds_model = ds_len_tasks.map_batches(
-        rt.AddColumnActor,
-        fn_constructor_args=("model", "sentiment", MODEL_SOURCE, "float64"),
+        rt.add_column_python("model", "sentiment", MODEL_SOURCE, "float64", compute="actors"),
         batch_format="pandas",
         batch_size=None,
-        compute=ActorPoolStrategy(min_size=1, max_size=4),
+        compute=ActorPoolStrategy(min_size=1, max_size=2),
         udf_modifying_row_count=False,
     )
-    # [positive] udf-filter on an actor pool (2..2)
+    # [positive] udf-filter on tasks
     ds_positive = ds_model.map_batches(
-        rt.UdfFilterActor,
-        fn_constructor_args=("positive", POSITIVE_SOURCE),
+        rt.udf_filter("positive", POSITIVE_SOURCE, compute="tasks"),
         batch_format="pandas",
         batch_size=2048,
-        compute=ActorPoolStrategy(min_size=2, max_size=2),
     )
     # [out] write parquet to out/sentiment (mode overwrite, staged then committed)
     run.write(

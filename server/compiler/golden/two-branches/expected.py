@@ -14,7 +14,7 @@ rt.require_runtime("0.1.0")
 
 # --- user code (each UDF runs as its own module; tracebacks show its own line numbers) ---
 
-# [us] udf-filter 'US only' on an actor pool (2..4)
+# [us] udf-filter 'US only' on an actor pool (1..2)
 US_SOURCE = (
     'def keep(batch):\n'
     '    return (batch["total_votes"] > 0) & (batch["marketplace"] == "US")\n'
@@ -49,13 +49,12 @@ def build(run):
         "helpful_ratio",
         fn.div(col("helpful_votes"), col("total_votes")),
     )
-    # [us] udf-filter 'US only' on an actor pool (2..4)
+    # [us] udf-filter 'US only' on an actor pool (1..2)
     ds_us = ds_ratio.map_batches(
-        rt.UdfFilterActor,
-        fn_constructor_args=("us", US_SOURCE),
+        rt.udf_filter("us", US_SOURCE, compute="actors"),
         batch_format="pandas",
         batch_size=1000,
-        compute=ActorPoolStrategy(min_size=2, max_size=4),
+        compute=ActorPoolStrategy(min_size=1, max_size=2),
     )
     # [us_out] write parquet to out/us (mode error, staged then committed)
     run.write(ds_us, node="us_out", path=rt.path("out/us"), format="parquet", mode="error")
