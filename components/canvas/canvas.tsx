@@ -34,6 +34,9 @@ export function Canvas() {
   const [measureTick, setMeasureTick] = useState(0);
   const cache = useRef(new Map<string, Cached>());
   const { doc, dragging } = state;
+  // Fit once on open when there is something to fit; an empty pipeline keeps the default
+  // viewport, so dropping the first node does not move the canvas under the user's hand.
+  const [fitOnOpen] = useState(() => doc.nodes.length > 0);
 
   const selectedNodes = useMemo(() => new Set(state.selectedNodes), [state.selectedNodes]);
   const selectedEdges = useMemo(() => new Set(state.selectedEdges), [state.selectedEdges]);
@@ -166,7 +169,7 @@ export function Canvas() {
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Meta", "Control", "Shift"]}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={fitViewOptions}
         minZoom={0.1}
         maxZoom={2}

@@ -2,7 +2,7 @@
 // One pipeline node on the canvas: kind, label, one-line summary, problem badge, and the output
 // schema on hover. Sources have no input handle, sinks no output handle.
 import { Handle, NodeToolbar, Position, type Node, type NodeProps } from "@xyflow/react";
-import { memo, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { KINDS, type PipelineNode } from "@/server/pipeline";
 import { useEditor } from "./editor-context";
 import { KIND_GLYPH, nodeTone } from "./kind-style";
@@ -18,19 +18,31 @@ export interface PipelineNodeData extends Record<string, unknown> {
 
 export type PipelineFlowNode = Node<PipelineNodeData, "pipeline">;
 
-function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowNode>) {
+function PipelineNodeView({ id, data, selected, dragging }: NodeProps<PipelineFlowNode>) {
   const { node, summary, errors, warnings, firstProblem } = data;
   const spec = KINDS[node.kind];
   const tone = nodeTone(node);
   const [hover, setHover] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => { if (timer.current) clearTimeout(timer.current); }, []);
+  // The schema appears after a short rest on the node, so sweeping across nodes stays quiet.
+  const enter = () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => setHover(true), 350);
+  };
+  const leave = () => {
+    if (timer.current) clearTimeout(timer.current);
+    setHover(false);
+  };
   const problems = errors + warnings;
   return (
     <div
       className={`pnode tone-${tone}${selected ? " selected" : ""}${errors ? " has-error" : warnings ? " has-warning" : ""}`}
       data-testid={`node-${id}`}
       aria-label={`${spec.label} node ${node.name ?? id}${errors ? `, ${errors} error${errors === 1 ? "" : "s"}` : ""}`}
-      onMouseEnter={() => setHover(true)}
-      onMouseLeave={() => setHover(false)}
+      onMouseEnter={enter}
+      onMouseLeave={leave}
+      onMouseDown={leave}
     >
       {spec.category !== "source" ? <Handle type="target" position={Position.Left} className="phandle" aria-label={`Input of ${id}`} /> : null}
       <div className="pnode-head">
@@ -51,7 +63,7 @@ function PipelineNodeView({ id, data, selected }: NodeProps<PipelineFlowNode>) {
       {node.name ? <div className="pnode-name">{node.name}</div> : null}
       <div className="pnode-summary" title={summary}>{summary}</div>
       {spec.category !== "sink" ? <Handle type="source" position={Position.Right} className="phandle" aria-label={`Output of ${id}`} /> : null}
-      <NodeToolbar isVisible={hover} position={Position.Bottom} offset={6}>
+      <NodeToolbar isVisible={hover && !dragging} position={Position.Bottom} offset={6} className="schema-toolbar">
         {hover ? <SchemaTooltip id={id} /> : null}
       </NodeToolbar>
     </div>
