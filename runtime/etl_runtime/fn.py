@@ -7,10 +7,9 @@ over Arrow arrays. Null semantics follow SQL and are stated per helper.
 
 Result types: fixed where the function defines them (div -> float64, concat/substr/lower/upper
 -> string, length/year/month/day -> int64, contains/starts_with/ends_with -> bool). Helpers
-whose result type depends on their inputs (coalesce, if_else, case, round_to) take an
-optional `type="int64"|"float64"|...`: the compiler knows it from type-checking and should
-pass it, so the declared schema is exact and the values are cast to it; without it the type is
-the common type of the inputs, found at run time.
+whose result type depends on their inputs (coalesce, if_else, case, round_to) compute it from
+the input schema (equal types, or int/float widened to float64), so Ray knows every column's
+type before running; an optional `type="int64"|"float64"|...` forces (and casts to) a type.
 
 A call whose arguments are all literals is evaluated when the script builds the pipeline and
 becomes a literal (`fn.cast(lit("2015-01-31"), "date32")` -> `lit(date(2015, 1, 31))`): Ray
@@ -18,12 +17,13 @@ rejects a UDF that returns a scalar.
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from ray.data.datatype import DataType
-from ray.data.expressions import Expr, LiteralExpr, lit, pyarrow_udf
+from ray.data.expressions import Expr, LiteralExpr, UDFExpr, lit, pyarrow_udf
 
 from .dtypes import arrow_type
 
@@ -52,7 +52,11 @@ def _arrow(value: Any, type: Optional[pa.DataType] = None, safe: bool = True):
 
 def _common_type(values: Sequence[Any]) -> pa.DataType:
     """Common type of UDF arguments: equal types, or numeric widening (any float -> float64)."""
-    types = [t for t in (_arrow(v).type for v in values) if not pa.types.is_null(t)]
+    return _unify([_arrow(v).type for v in values])
+
+
+def _unify(types: Sequence[pa.DataType]) -> pa.DataType:
+    types = [t for t in types if not pa.types.is_null(t)]
     if not types:
         return pa.null()
     if all(t == types[0] for t in types):
@@ -81,9 +85,30 @@ def _literal(x: Any) -> Tuple[bool, Any]:
     return True, x
 
 
-def _apply(func, args: Sequence[Any], return_dtype: DataType) -> Expr:
+@dataclass(frozen=True, eq=False, repr=False)
+class TypedUDFExpr(UDFExpr):
+    """A UDF expression whose result type is computed from its arguments' types, so Ray knows
+    the schema without running it (an unknown type makes a later `drop_columns` fall back to
+    an opaque MapBatches that blocks projection pushdown)."""
+
+    infer: Optional[Callable[[List[pa.DataType]], pa.DataType]] = field(default=None)
+
+    def get_type(self, input_schema: "pa.Schema") -> Optional[pa.DataType]:
+        if self.infer is None:
+            return super().get_type(input_schema)
+        types = [a.get_type(input_schema) for a in self.args]
+        if any(t is None for t in types):
+            return None
+        try:
+            return self.infer(types)
+        except (TypeError, ValueError):
+            return None
+
+
+def _apply(func, args: Sequence[Any], return_dtype: DataType, infer=None) -> Expr:
     """`func` (over Arrow arrays/scalars) as a pyarrow_udf expression; if every argument is a
-    literal, evaluate it now and return a literal (Ray rejects a UDF returning a scalar)."""
+    literal, evaluate it now and return a literal (Ray rejects a UDF returning a scalar).
+    `infer(arg types) -> type` gives the result type when `return_dtype` is unknown."""
     lits = [_literal(a) for a in args]
     if all(is_lit for is_lit, _ in lits):
         try:
@@ -93,7 +118,10 @@ def _apply(func, args: Sequence[Any], return_dtype: DataType) -> Expr:
                 return lit(None)
             raise
         return lit(value.as_py() if isinstance(value, pa.Scalar) else value)
-    return pyarrow_udf(return_dtype=return_dtype)(func)(*args)
+    expr = pyarrow_udf(return_dtype=return_dtype)(func)(*args)
+    if infer is None or return_dtype is not _UNKNOWN:
+        return expr
+    return TypedUDFExpr(fn=expr.fn, args=expr.args, kwargs=expr.kwargs, data_type=expr.data_type, infer=infer)
 
 
 def _native(x: Any, method, scalar_fn) -> Expr:
@@ -138,7 +166,7 @@ def round_to(x: Any, digits: int = 0, type: Optional[str] = None) -> Expr:
             v = pc.round(v, ndigits=digits, round_mode="half_towards_infinity")
         return _arrow(v, target) if target is not None else v
 
-    return _apply(round_to, [x], _declared(type))
+    return _apply(round_to, [x], _declared(type), infer=lambda ts: ts[0])
 
 
 def abs(x: Any) -> Expr:
@@ -175,7 +203,7 @@ def coalesce(*xs: Any, type: Optional[str] = None) -> Expr:
         t = target or _common_type(vals)
         return pc.coalesce(*[_arrow(v, t) for v in vals])
 
-    return _apply(coalesce, xs, _declared(type))
+    return _apply(coalesce, xs, _declared(type), infer=_unify)
 
 
 def if_else(cond: Any, then: Any, otherwise: Any, type: Optional[str] = None) -> Expr:
@@ -187,7 +215,7 @@ def if_else(cond: Any, then: Any, otherwise: Any, type: Optional[str] = None) ->
         t = target or _common_type([a, b])
         return pc.if_else(_bool_mask(c), _arrow(a, t), _arrow(b, t))
 
-    return _apply(if_else, [cond, then, otherwise], _declared(type))
+    return _apply(if_else, [cond, then, otherwise], _declared(type), infer=lambda ts: _unify(ts[1:]))
 
 
 def case(whens: Sequence[Tuple[Any, Any]], otherwise: Any = None, type: Optional[str] = None) -> Expr:
@@ -207,7 +235,7 @@ def case(whens: Sequence[Tuple[Any, Any]], otherwise: Any = None, type: Optional
             out = pc.if_else(_bool_mask(c), _arrow(v, t), out)
         return out
 
-    return _apply(case, flat, _declared(type))
+    return _apply(case, flat, _declared(type), infer=lambda ts: _unify(ts[1:-1:2] + [ts[-1]]))
 
 
 # ---------------------------------------------------------------- strings

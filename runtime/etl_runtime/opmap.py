@@ -28,6 +28,9 @@ from .naming import FAMILIES, parse_wrapper_name
 Chain = Sequence[Tuple[str, str]]  # [(node id, kind)]
 
 _UDF_OPS = ("MapBatches", "MapRows", "FlatMap", "Filter")
+# map_batches UDFs Ray itself uses for column operations it cannot plan as a Project
+# (e.g. drop_columns after an expression of unknown type): expression-like
+_RAY_COLUMN_UDFS = ("drop_columns", "select_columns", "rename_columns")
 _SORT_PHASES = {"SortSample": 0, "SortShuffleMap": 1, "SortShuffleReduce": 2}
 
 
@@ -91,6 +94,8 @@ def classify(text: str, op: int = 0) -> Component:
     if word in _UDF_OPS:
         inner = text[len(word) :]
         inner = inner[1:-1] if inner.startswith("(") and inner.endswith(")") else ""
+        if inner in _RAY_COLUMN_UDFS:
+            return Component(op, text, "expr")
         family, node_id = parse_wrapper_name(inner)
         if family is not None:
             return Component(op, text, "udf", node_id=node_id, kind=FAMILIES[family])

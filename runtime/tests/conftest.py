@@ -32,8 +32,7 @@ def ray_local():
             log_to_driver=False,
             runtime_env={"py_modules": [etl_runtime]},
         )
-    ctx = DataContext.get_current()
-    ctx.enable_progress_bars = False
+    ctx = etl_runtime.configure_data_context(DataContext.get_current())  # as rt.main does
     ctx.default_hash_shuffle_parallelism = 4  # a sort of a few rows: 4 partitions, not 200
     yield ray
     ray.shutdown()

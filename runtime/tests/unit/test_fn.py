@@ -183,6 +183,21 @@ def test_every_helper_the_compiler_may_emit_exists():
         assert callable(getattr(fn, name)), name
 
 
+def test_result_types_are_known_before_running(ray_local):
+    import ray
+
+    ds = ray.data.from_arrow(TABLE.select(["a", "b", "f", "s"]))
+    ds = ds.with_column("r", fn.round_to(fn.div(col("a"), col("b")), lit(2)))
+    ds = ds.with_column("k", fn.coalesce(col("a"), col("f"))).with_column("l", fn.if_else(col("a") > lit(1), col("s"), lit("-")))
+    ds = ds.drop_columns(["b"])
+    schema = ds._logical_plan.dag.infer_schema()  # what drop_columns consults
+    assert isinstance(schema, pa.Schema)
+    assert [(f.name, f.type) for f in schema] == [
+        ("a", pa.int64()), ("f", pa.float64()), ("s", pa.string()), ("r", pa.float64()), ("k", pa.float64()), ("l", pa.string())
+    ]
+    assert "drop_columns" not in ds._logical_plan.dag.dag_str  # a Project, not an opaque MapBatches
+
+
 def test_with_column_on_ray_matches_pandas(ray_local):
     import ray
 

@@ -53,6 +53,7 @@ def test_wrapper_names_round_trip():
         ("Filter((col('a') > 5))", "expr"),
         ("MapBatches(udf_filter__keep)", "udf"),
         ("MapBatches(something_else)", "udf"),
+        ("MapBatches(drop_columns)", "expr"),
         ("SortSample(partitions=200)", "sort"),
         ("SortShuffleReduce(partitions=4)", "sort"),
         ("Sort", "sort"),
@@ -155,6 +156,16 @@ def test_unnamed_actor_classes_fall_back_to_the_next_node_of_their_kind():
     got = as_dict(map_operators(FULL, names))
     assert got["ReadFilesParquetV2->Project->MapBatches(UdfFilterActor)"] == ["read", "ratio", "drop", "keep"]
     assert got["MapBatches(AddColumnActor)"] == ["flag"]
+
+
+def test_ray_column_udfs_count_as_expressions():
+    # Ray 2.60 plans drop_columns as MapBatches(drop_columns) when the input type is unknown
+    names = ["ListFiles", "ReadFilesParquetV2->Project->MapBatches(drop_columns)->MapBatches(UdfFilterActor__keep)"]
+    got = map_operators(FULL[:4], names)
+    assert got[1][1] == ["read", "ratio", "drop", "keep"]
+    chain = [("r", "read-parquet"), ("a", "add-column"), ("d", "drop-columns"), ("o", "write")]
+    got = map_operators(chain, ["ReadParquet->Project", "MapBatches(drop_columns)->Write"])
+    assert got == [("ReadParquet->Project", ["r", "a"]), ("MapBatches(drop_columns)->Write", ["d", "o"])]
 
 
 def test_unknown_udf_names_absorb_like_expressions():

@@ -1,0 +1,101 @@
+"""The filesystem seam for staged writes: resolve a path, and the few operations a commit needs.
+
+`resolve(path)` gives a pyarrow filesystem + path (Ray writes through the same filesystem).
+`storage_for(location)` gives the `Storage` that implements exists/list/move/delete for it.
+Only local paths are supported today: moving a directory is one atomic rename there. An S3
+`Storage` (copy + delete per object, or a manifest) plugs in here without touching writes.py.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass
+from functools import cached_property
+from typing import List
+
+import pyarrow.fs as pafs
+
+
+@dataclass(frozen=True)
+class Location:
+    uri: str  # as the script gave it
+    path: str  # path inside `fs`
+    scheme: str  # "file", "s3", ...
+
+    @cached_property
+    def fs(self) -> pafs.FileSystem:
+        """Created on first use: resolving an S3 filesystem may call the network."""
+        if self.local:
+            return pafs.LocalFileSystem()
+        return pafs.FileSystem.from_uri(self.uri)[0]
+
+    @property
+    def local(self) -> bool:
+        return self.scheme == "file"
+
+    @property
+    def parent(self) -> str:
+        return posixpath.dirname(self.path.rstrip("/"))
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.path.rstrip("/"))
+
+    def sibling(self, name: str) -> str:
+        return posixpath.join(self.parent, name)
+
+
+def resolve(path: str) -> Location:
+    if "://" in path:
+        scheme, rest = path.split("://", 1)
+        scheme = scheme.lower()
+        if scheme == "file":
+            return Location(path, os.path.abspath(rest), "file")
+        return Location(path, rest.rstrip("/"), scheme)  # bucket/key, as pyarrow's S3 wants it
+    return Location(path, os.path.abspath(path), "file")
+
+
+class Storage:
+    """Operations on one filesystem. The local implementation uses pyarrow's LocalFileSystem,
+    whose `move` is a rename (atomic for a file or a whole directory on one volume)."""
+
+    def __init__(self, fs: pafs.FileSystem):
+        self.fs = fs
+
+    def kind(self, path: str) -> str:
+        """"missing" | "file" | "dir"."""
+        t = self.fs.get_file_info(path).type
+        return {pafs.FileType.NotFound: "missing", pafs.FileType.Directory: "dir"}.get(t, "file")
+
+    def exists(self, path: str) -> bool:
+        return self.kind(path) != "missing"
+
+    def makedirs(self, path: str) -> None:
+        self.fs.create_dir(path, recursive=True)
+
+    def move(self, src: str, dst: str) -> None:
+        self.fs.move(src, dst)
+
+    def delete(self, path: str) -> None:
+        k = self.kind(path)
+        if k == "dir":
+            self.fs.delete_dir(path)
+        elif k == "file":
+            self.fs.delete_file(path)
+
+    def list_files(self, path: str) -> List[str]:
+        """Files under `path` (recursive), as paths relative to it, sorted."""
+        infos = self.fs.get_file_info(pafs.FileSelector(path, recursive=True, allow_not_found=True))
+        root = path.rstrip("/") + "/"
+        return sorted(i.path[len(root) :] for i in infos if i.type == pafs.FileType.File)
+
+    def open_input(self, path: str):
+        return self.fs.open_input_file(path)
+
+
+def storage_for(location: Location) -> Storage:
+    if not location.local:
+        raise NotImplementedError(
+            f"staged writes to {location.scheme}:// are not supported yet (only local paths): {location.uri}"
+        )
+    return Storage(location.fs)
