@@ -2,7 +2,7 @@
 // state, rows and elapsed time; redrawn in place on a TTY, printed on change otherwise.
 import { foldStages, type RunEvent, type StageState } from "../runner/events";
 
-const ICON: Record<StageState["state"], string> = { pending: "·", running: "▶", succeeded: "✔", failed: "✖" };
+const ICON: Record<StageState["state"], string> = { pending: "·", running: "▶", succeeded: "✔", failed: "✖", cancelled: "■" };
 
 export function formatStage(s: StageState, now = Date.now() / 1000): string {
   const rows = s.rowsOut == null ? "" : `${s.rowsOut.toLocaleString("en-US")} rows`;

@@ -9,11 +9,15 @@ export const StageEventSchema = z.object({
   ts: z.number(),
   stage: z.string(),
   nodes: z.array(z.string()),
-  state: z.enum(["pending", "running", "succeeded", "failed"]),
+  state: z.enum(["pending", "running", "succeeded", "failed", "cancelled"]),
+  /** Position of the operator in its sink's execution; with `sink` it names the stage uniquely. */
+  stageIndex: z.number().int().nullish(),
   rowsOut: z.number().nullish(),
+  rowsIn: z.number().nullish(),
   bytesOut: z.number().nullish(),
   tasksDone: z.number().nullish(),
   tasksTotal: z.number().nullish(),
+  tasksRunning: z.number().nullish(),
   sink: z.string().nullish(),
 });
 export const RunEventSchema = z.discriminatedUnion("type", [
@@ -28,6 +32,8 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     message: z.string(),
     udfLine: z.number().nullish(),
     traceback: z.array(z.string()).nullish(),
+    /** Set when the run ended because the job was stopped (SIGTERM from `ray job stop`). */
+    cancelled: z.boolean().nullish(),
   }).passthrough(),
 ]);
 export type RunEvent = z.infer<typeof RunEventSchema>;
@@ -69,12 +75,17 @@ export interface StageState {
   readonly lastTs: number;
 }
 
+/** The stable key of a stage within a run, e.g. "out:2" (sink and operator index). */
+export function stageKey(e: Pick<StageEvent, "sink" | "stage" | "stageIndex">): string {
+  return `${e.sink ?? ""}:${e.stageIndex ?? e.stage}`;
+}
+
 /** Folds stage events into the latest state per (sink, stage), in first-seen order. */
 export function foldStages(events: readonly RunEvent[]): StageState[] {
   const byKey = new Map<string, StageState>();
   for (const e of events) {
     if (e.type !== "stage") continue;
-    const key = `${e.sink ?? ""}|${e.stage}`;
+    const key = stageKey(e);
     const prev = byKey.get(key);
     byKey.set(key, {
       key,

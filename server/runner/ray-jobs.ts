@@ -24,10 +24,30 @@ export interface SubmitRequest {
   readonly entrypointNumCpus?: number;
 }
 
-/** Raised for any failure to talk to Ray, with a message a user can act on. */
+const NET_REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused: is Ray running?",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "unknown host",
+  EHOSTUNREACH: "host unreachable",
+  ETIMEDOUT: "timed out",
+  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+};
+
+/** `fetch failed` says little; the cause chain carries the system error code. */
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  if (cause.name === "TimeoutError") return "no answer in time";
+  const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
+  const code = inner?.code;
+  if (code) return NET_REASONS[code] ?? code;
+  return cause.message;
+}
+
+/** Raised for any failure to talk to Ray, with a message a user can act on, e.g.
+ * "Ray is not reachable at http://127.0.0.1:8265 (connection refused: is Ray running?)". */
 export class RayUnreachableError extends Error {
   constructor(readonly address: string, cause: unknown) {
-    super(`Ray is not reachable at ${address}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`Ray is not reachable at ${address} (${describeCause(cause)})`);
     this.name = "RayUnreachableError";
   }
 }
