@@ -1,6 +1,10 @@
 // A small client for Ray's Jobs REST API (the dashboard's /api/jobs and /api/packages). No
 // maintained JS client exists; endpoints follow Ray's published OpenAPI for job submission.
 import { createHash } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
+
+interface SimpleResponse { readonly status: number; readonly ok: boolean; text(): Promise<string> }
 
 export type RayJobStatus = "PENDING" | "RUNNING" | "STOPPED" | "SUCCEEDED" | "FAILED";
 export const TERMINAL_STATUSES: readonly RayJobStatus[] = ["STOPPED", "SUCCEEDED", "FAILED"];
@@ -33,12 +37,12 @@ const NET_REASONS: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: "connection timed out",
 };
 
-/** `fetch failed` says little; the cause chain carries the system error code. */
+/** A socket error's message says little; its (or its cause's) system error code says more. */
 function describeCause(cause: unknown): string {
   if (!(cause instanceof Error)) return String(cause);
   if (cause.name === "TimeoutError") return "no answer in time";
   const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
-  const code = inner?.code;
+  const code = (cause as { code?: string }).code ?? inner?.code;
   if (code) return NET_REASONS[code] ?? code;
   return cause.message;
 }
@@ -56,21 +60,33 @@ export class RayJobsClient {
   /** `token`: Ray's auth token (RAY_AUTH_MODE=token clusters), sent as a bearer header; never logged. */
   constructor(readonly address: string, private readonly timeoutMs = 10_000, private readonly token?: string) {}
 
-  private async request(method: string, path: string, body?: BodyInit, contentType?: string): Promise<Response> {
-    const url = this.address.replace(/\/+$/, "") + path;
-    try {
-      return await fetch(url, {
-        method,
-        body,
-        headers: {
-          ...(contentType ? { "content-type": contentType } : {}),
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        },
-        signal: AbortSignal.timeout(this.timeoutMs),
+  /**
+   * One HTTP request through node:http. Not fetch(): undici adds `Sec-Fetch-Mode` headers and
+   * Ray's dashboard refuses PUT/POST it takes for browser traffic.
+   */
+  private request(method: string, path: string, body?: Uint8Array | string, contentType?: string): Promise<SimpleResponse> {
+    const url = new URL(this.address.replace(/\/+$/, "") + path);
+    const mod = url.protocol === "https:" ? https : http;
+    const headers: Record<string, string | number> = { "user-agent": "ray-etl-designer" };
+    if (contentType) headers["content-type"] = contentType;
+    if (body !== undefined) headers["content-length"] = Buffer.byteLength(body);
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(url, { method, headers, timeout: this.timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const status = res.statusCode ?? 0;
+          resolve({ status, ok: status >= 200 && status < 300, text: async () => text });
+        });
+        res.on("error", (e) => reject(new RayUnreachableError(this.address, e)));
       });
-    } catch (e) {
-      throw new RayUnreachableError(this.address, e);
-    }
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${this.timeoutMs / 1000}s`)));
+      req.on("error", (e) => reject(new RayUnreachableError(this.address, e)));
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
   }
 
   private async json<T>(method: string, path: string, payload?: unknown): Promise<T> {
@@ -100,7 +116,7 @@ export class RayJobsClient {
     const name = `_ray_pkg_${createHash("sha256").update(zip).digest("hex").slice(0, 32)}.zip`;
     const head = await this.request("GET", `/api/packages/gcs/${name}`);
     if (head.status !== 200) {
-      const put = await this.request("PUT", `/api/packages/gcs/${name}`, new Uint8Array(zip), "application/octet-stream");
+      const put = await this.request("PUT", `/api/packages/gcs/${name}`, zip, "application/octet-stream");
       if (!put.ok) throw new Error(`Uploading the job package failed (${put.status}): ${(await put.text()).slice(0, 500)}`);
     }
     return `gcs://${name}`;
