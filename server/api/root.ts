@@ -3,6 +3,7 @@
 import { healthRouter } from "./routers/health";
 import { pipelinesRouter } from "./routers/pipelines";
 import { pythonRouter } from "./routers/python";
+import { runsRouter } from "./routers/runs";
 import { sourcesRouter } from "./routers/sources";
 import { createCallerFactory, router } from "./trpc";
 
@@ -11,6 +12,7 @@ export const appRouter = router({
   pipelines: pipelinesRouter,
   sources: sourcesRouter,
   python: pythonRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,149 @@
+// Run lifecycle operations the API (and the CLI) call: create a run from a stored pipeline
+// version (compiled now, refused with diagnostics if invalid), cancel, retry, list. They only
+// touch the database and, for cancel, Ray's stop endpoint; the monitor does the rest, so any
+// number of stateless web processes can call these.
+import { compile } from "../compiler";
+import type { Db } from "../db";
+import { AppError } from "../errors";
+import { parseDocument, serializeDocument, type PipelineDocument } from "../pipeline";
+import { hasErrors } from "../pipeline/diagnostics";
+import { newSubmissionId } from "../runner/job-package";
+import type { RayJobsClient } from "../runner/ray-jobs";
+import { gatherContext } from "../services/pipeline-context";
+import { wakeMonitor } from "./monitor-handle";
+import { runToHere } from "./run-to-here";
+import { loadSnapshot, toSummary, RUN_STATES, type RunSnapshot, type RunState, type RunSummary, type RunTrigger } from "./snapshot";
+
+export interface CreateRunInput {
+  readonly pipelineId: string;
+  /** A saved version (what the editor shows); default: the current one. */
+  readonly version?: number;
+  /** Run-to-here: a write node; only it and its upstream nodes run. */
+  readonly toNodeId?: string | null;
+  readonly trigger?: RunTrigger;
+  readonly retryOf?: string | null;
+  readonly startedBy?: string;
+}
+
+async function loadVersion(db: Db, pipelineId: string, version?: number): Promise<{ doc: PipelineDocument; version: number }> {
+  const p = await db.pipeline.findUnique({ where: { id: pipelineId }, select: { document: true, version: true } });
+  if (!p) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${pipelineId}' does not exist` });
+  let text = p.document;
+  let v = p.version;
+  if (version !== undefined && version !== p.version) {
+    const old = await db.pipelineVersion.findUnique({ where: { pipelineId_version: { pipelineId, version } } });
+    if (!old) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${pipelineId}' has no version ${version}` });
+    text = old.document;
+    v = version;
+  }
+  const parsed = parseDocument(text);
+  if (!parsed.doc) throw new AppError("INTERNAL", { userMessage: "A stored pipeline could not be read", diagnostics: parsed.diagnostics });
+  return { doc: { ...parsed.doc, id: pipelineId }, version: v };
+}
+
+/** Compiles `doc` for a run, or throws PIPELINE_INVALID with the diagnostics. */
+export async function compileForRun(doc: PipelineDocument): Promise<string> {
+  const out = compile(doc, await gatherContext(doc));
+  if (!out.python || hasErrors(out.diagnostics)) {
+    const errors = out.diagnostics.filter((d) => d.severity === "error");
+    const first = errors[0];
+    throw new AppError("PIPELINE_INVALID", {
+      userMessage: `The pipeline has ${errors.length} problem${errors.length === 1 ? "" : "s"} to fix before it can run${first ? `: ${first.nodeId ? `${first.nodeId}: ` : ""}${first.message}` : ""}`,
+      diagnostics: out.diagnostics,
+    });
+  }
+  return out.python;
+}
+
+async function insertRun(db: Db, o: { pipelineId: string; version: number; doc: PipelineDocument; script: string; toNodeId: string | null; trigger: RunTrigger; retryOf: string | null; startedBy: string }): Promise<string> {
+  const id = newSubmissionId(o.pipelineId);
+  await db.run.create({
+    data: {
+      id,
+      pipelineId: o.pipelineId,
+      pipelineVersion: o.version,
+      document: serializeDocument(o.doc),
+      script: o.script,
+      toNodeId: o.toNodeId,
+      trigger: o.trigger,
+      retryOf: o.retryOf,
+      startedBy: o.startedBy,
+      state: "queued",
+    },
+  });
+  wakeMonitor();
+  return id;
+}
+
+/**
+ * Queues a run of a saved pipeline version; resolves to its id (= the Ray submission id).
+ * Example: await createRun(db, { pipelineId: "reviews", version: 3, toNodeId: "out" })
+ */
+export async function createRun(db: Db, input: CreateRunInput): Promise<string> {
+  const { doc: full, version } = await loadVersion(db, input.pipelineId, input.version);
+  let doc = full;
+  if (input.toNodeId) {
+    const pruned = runToHere(full, input.toNodeId);
+    if (!pruned.ok) throw new AppError("BAD_INPUT", { userMessage: pruned.message });
+    doc = pruned.doc;
+  }
+  const script = await compileForRun(doc);
+  return insertRun(db, {
+    pipelineId: input.pipelineId, version, doc, script, toNodeId: input.toNodeId ?? null,
+    trigger: input.trigger ?? "manual", retryOf: input.retryOf ?? null, startedBy: input.startedBy ?? "local",
+  });
+}
+
+/** A new run of the same document and version as `runId` (recompiled: sources may have changed). */
+export async function retryRun(db: Db, runId: string, startedBy = "local"): Promise<string> {
+  const r = await db.run.findUnique({ where: { id: runId } });
+  if (!r) throw new AppError("NOT_FOUND", { userMessage: `Run '${runId}' does not exist` });
+  if (!["succeeded", "failed", "cancelled"].includes(r.state)) {
+    throw new AppError("CONFLICT", { userMessage: `Run '${runId}' is still ${r.state}; cancel it or wait for it to end before retrying` });
+  }
+  const parsed = parseDocument(r.document);
+  if (!parsed.doc) throw new AppError("INTERNAL", { userMessage: "The run's stored pipeline could not be read", diagnostics: parsed.diagnostics });
+  const script = await compileForRun(parsed.doc);
+  return insertRun(db, {
+    pipelineId: r.pipelineId, version: r.pipelineVersion, doc: parsed.doc, script, toNodeId: r.toNodeId,
+    trigger: "retry", retryOf: r.id, startedBy,
+  });
+}
+
+/**
+ * Cancels a run: a queued one ends at once; a submitted/running one is marked and its Ray job
+ * stopped (the monitor settles it as cancelled when Ray reports the stop, and repeats the stop
+ * if this request could not reach Ray). Returns the state after the request.
+ */
+export async function cancelRun(db: Db, client: RayJobsClient | null, runId: string): Promise<RunState> {
+  const dequeued = await db.run.updateMany({
+    where: { id: runId, state: "queued" },
+    data: { state: "cancelled", cancelRequested: true, endedAt: new Date(), errorCode: null },
+  });
+  if (dequeued.count) return "cancelled";
+  const marked = await db.run.updateMany({ where: { id: runId, state: { in: ["submitted", "running"] } }, data: { cancelRequested: true } });
+  if (marked.count && client) {
+    await client.stop(runId).catch(() => false); // the monitor retries; Ray may not know the job yet
+  }
+  wakeMonitor();
+  const r = await db.run.findUnique({ where: { id: runId }, select: { state: true } });
+  if (!r) throw new AppError("NOT_FOUND", { userMessage: `Run '${runId}' does not exist` });
+  return r.state as RunState;
+}
+
+export async function getRun(db: Db, runId: string): Promise<RunSnapshot> {
+  const s = await loadSnapshot(db, runId);
+  if (!s) throw new AppError("NOT_FOUND", { userMessage: `Run '${runId}' does not exist` });
+  return s;
+}
+
+/** Newest first; e.g. listRuns(db, { pipelineId: "reviews", limit: 20 }). */
+export async function listRuns(db: Db, f: { pipelineId?: string; state?: RunState; limit?: number } = {}): Promise<RunSummary[]> {
+  const rows = await db.run.findMany({
+    where: { ...(f.pipelineId ? { pipelineId: f.pipelineId } : {}), ...(f.state && RUN_STATES.includes(f.state) ? { state: f.state } : {}) },
+    orderBy: { createdAt: "desc" },
+    take: Math.min(f.limit ?? 50, 500),
+  });
+  const now = new Date();
+  return rows.map((r) => toSummary(r, now));
+}
