@@ -4,6 +4,9 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 
+/** Submitting starts a job supervisor actor: on a busy head that takes far longer than a GET. */
+const SLOW_CALL_MS = 90_000;
+
 interface SimpleResponse { readonly status: number; readonly ok: boolean; text(): Promise<string> }
 
 export type RayJobStatus = "PENDING" | "RUNNING" | "STOPPED" | "SUCCEEDED" | "FAILED";
@@ -64,7 +67,7 @@ export class RayJobsClient {
    * One HTTP request through node:http. Not fetch(): undici adds `Sec-Fetch-Mode` headers and
    * Ray's dashboard refuses PUT/POST it takes for browser traffic.
    */
-  private request(method: string, path: string, body?: Uint8Array | string, contentType?: string): Promise<SimpleResponse> {
+  private request(method: string, path: string, body?: Uint8Array | string, contentType?: string, timeoutMs = this.timeoutMs): Promise<SimpleResponse> {
     const url = new URL(this.address.replace(/\/+$/, "") + path);
     const mod = url.protocol === "https:" ? https : http;
     const headers: Record<string, string | number> = { "user-agent": "ray-etl-designer" };
@@ -72,7 +75,7 @@ export class RayJobsClient {
     if (body !== undefined) headers["content-length"] = Buffer.byteLength(body);
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method, headers, timeout: this.timeoutMs }, (res) => {
+      const req = mod.request(url, { method, headers, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
@@ -82,15 +85,15 @@ export class RayJobsClient {
         });
         res.on("error", (e) => reject(new RayUnreachableError(this.address, e)));
       });
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${this.timeoutMs / 1000}s`)));
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000}s`)));
       req.on("error", (e) => reject(new RayUnreachableError(this.address, e)));
       if (body !== undefined) req.write(body);
       req.end();
     });
   }
 
-  private async json<T>(method: string, path: string, payload?: unknown): Promise<T> {
-    const res = await this.request(method, path, payload === undefined ? undefined : JSON.stringify(payload), "application/json");
+  private async json<T>(method: string, path: string, payload?: unknown, timeoutMs?: number): Promise<T> {
+    const res = await this.request(method, path, payload === undefined ? undefined : JSON.stringify(payload), "application/json", timeoutMs);
     const text = await res.text();
     if (res.status === 401 || res.status === 403) throw new RayUnreachableError(this.address, new Error(`Ray refused our credentials (${res.status}); set RAY_AUTH_TOKEN`));
     if (!res.ok) throw new Error(`Ray ${method} ${path} failed (${res.status}): ${text.slice(0, 500)}`);
@@ -116,7 +119,7 @@ export class RayJobsClient {
     const name = `_ray_pkg_${createHash("sha256").update(zip).digest("hex").slice(0, 32)}.zip`;
     const head = await this.request("GET", `/api/packages/gcs/${name}`);
     if (head.status !== 200) {
-      const put = await this.request("PUT", `/api/packages/gcs/${name}`, zip, "application/octet-stream");
+      const put = await this.request("PUT", `/api/packages/gcs/${name}`, zip, "application/octet-stream", SLOW_CALL_MS);
       if (!put.ok) throw new Error(`Uploading the job package failed (${put.status}): ${(await put.text()).slice(0, 500)}`);
     }
     return `gcs://${name}`;
@@ -129,7 +132,7 @@ export class RayJobsClient {
       runtime_env: req.runtimeEnv,
       metadata: req.metadata,
       entrypoint_num_cpus: req.entrypointNumCpus,
-    });
+    }, SLOW_CALL_MS);
   }
 
   /** The job, or null when Ray does not know this submission id. */
