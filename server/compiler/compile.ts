@@ -2,20 +2,17 @@
 // emit the Ray Data script. Pure and deterministic: no I/O, the same input gives the same bytes.
 import { analyze } from "../pipeline";
 import type { PipelineDocument } from "../pipeline/schema";
-import type { SourceLookup } from "../pipeline/types";
+import type { PythonCheck, SourceLookup } from "../pipeline";
 import { hasErrors, type Diagnostic } from "../pipeline/diagnostics";
 import type { Ir } from "./ir";
 import { lower } from "./lower";
 import { runPasses } from "./passes";
 import { emitRay, type SourceMap } from "./emit/ray";
 
-/** Result of checking a Python UDF's syntax (done outside the compiler, e.g. by the worker). */
-export type PythonCheck = { readonly ok: true } | { readonly ok: false; readonly line: number; readonly message: string };
-
 export interface CompileContext {
   /** Parquet footer facts per read node (looked up by the caller; the compiler does no I/O). */
   readonly sources?: Readonly<Record<string, SourceLookup>>;
-  /** Python syntax check results per UDF node. */
+  /** Python syntax check results per UDF node (done outside the compiler, e.g. by the worker). */
   readonly python?: Readonly<Record<string, PythonCheck>>;
   /** Facts recorded in the script header. */
   readonly header?: { readonly version?: number };
@@ -39,7 +36,7 @@ export interface CompileResult {
  *   sourceMap.read // [27, 29]
  */
 export function compile(doc: PipelineDocument, ctx: CompileContext = {}): CompileResult {
-  const analysis = analyze(doc, { sources: ctx.sources ? { ...ctx.sources } : undefined, python: ctx.python ? { ...ctx.python } : undefined });
+  const analysis = analyze(doc, { sources: ctx.sources, python: ctx.python });
   const diagnostics = [...analysis.diagnostics];
   if (hasErrors(diagnostics) || analysis.order === null) return { python: null, sourceMap: {}, diagnostics, ir: null };
   const ir = runPasses(lower(doc, analysis, { version: ctx.header?.version ?? null }));

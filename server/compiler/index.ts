@@ -1,5 +1,5 @@
 // Public API of the compiler: pipeline document -> IR -> passes -> Ray Data Python script.
-export { compile, type CompileContext, type CompileResult, type PythonCheck } from "./compile";
+export { compile, type CompileContext, type CompileResult } from "./compile";
 export { explain, runPasses, PASSES, type Pass } from "./passes";
 export { lower, type AnalysisFacts } from "./lower";
 export { emitRay, RUNTIME_VERSION, type SourceMap, type EmitResult } from "./emit/ray";

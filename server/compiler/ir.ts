@@ -112,7 +112,7 @@ export function visitOp<R>(op: Op, v: OpVisitor<R>): R {
   }
 }
 
-/** For `default:` branches of exhaustive switches. */
+/** For `default:` branches of exhaustive switches. Example: `default: return assertNever(op);` */
 export function assertNever(x: never): never {
   throw new Error(`unhandled IR op: ${JSON.stringify(x)}`);
 }
@@ -156,12 +156,12 @@ export function freezeIr(ir: Ir): Ir {
   return Object.freeze(ir);
 }
 
-/** Ops keyed by node id. */
+/** Ops keyed by node id. Example: opsById(ir).get("sort")?.kind === "sort" */
 export function opsById(ir: Ir): ReadonlyMap<string, Op> {
   return new Map(ir.ops.map((o) => [o.nodeId, o]));
 }
 
-/** For every op, the node ids of the ops reading it, in op order. */
+/** For every op, the node ids of the ops reading it, in op order. Example: consumersOf(ir).get("read") // ["ratio"] */
 export function consumersOf(ir: Ir): ReadonlyMap<string, readonly string[]> {
   const out = new Map<string, string[]>(ir.ops.map((o) => [o.nodeId, []]));
   for (const o of ir.ops) if (o.input !== null) out.get(o.input)?.push(o.nodeId);
@@ -185,7 +185,10 @@ export function sinkChains(ir: Ir): Record<string, readonly string[]> {
   return chains;
 }
 
-/** Check the structural invariants passes must keep: unique ids, inputs defined before use. */
+/**
+ * Check the structural invariants passes must keep: unique ids, inputs defined before use.
+ * Throws (a broken invariant is a compiler bug). Example: checkIr(runPasses(ir))
+ */
 export function checkIr(ir: Ir): void {
   const seen = new Set<string>();
   for (const o of ir.ops) {

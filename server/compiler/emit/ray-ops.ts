@@ -10,7 +10,7 @@ import { LINE_WIDTH, type PythonWriter } from "./python-writer";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** The Python variable holding a node's dataset. Throws if the id is not an identifier. */
+/** The Python variable holding a node's dataset; throws if the id is not an identifier. Example: dsVar("sort") === "ds_sort" */
 export function dsVar(nodeId: string): string {
   if (!IDENTIFIER.test(nodeId)) throw new Error(`emit: node id ${JSON.stringify(nodeId)} is not a Python identifier`);
   return "ds_" + nodeId;

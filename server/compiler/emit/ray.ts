@@ -74,7 +74,7 @@ function header(w: PythonWriter, ir: Ir): void {
   if (!ir.schemasKnown) w.line("# Source columns were not known at compile time: no projection pushdown.");
 }
 
-/** The file name the header suggests: the pipeline id when it is a plain file name. */
+/** The file name the header suggests: the pipeline id when it is a plain file name. Example: scriptFileName("reviews") === "reviews.py" */
 export function scriptFileName(pipelineId: string): string {
   return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}$/.test(pipelineId) ? `${pipelineId}.py` : "pipeline.py";
 }
@@ -117,6 +117,7 @@ function plan(w: PythonWriter, ir: Ir): void {
 /**
  * Module-level constant names for UDF sources: `FLAG_SOURCE` for node `flag`. Ids that only
  * differ by case would collide when upper-cased; those keep their exact case (`Flag_SOURCE`).
+ * Example: sourceConstNames(["keep"]).get("keep") === "KEEP_SOURCE"
  */
 export function sourceConstNames(ids: readonly string[]): ReadonlyMap<string, string> {
   const upper = new Map<string, number>();
