@@ -254,8 +254,7 @@ describe("runs", () => {
     const { runId } = await caller.runs.start({ pipelineId: "reviews" });
     const m = monitor();
     const seen: string[] = [];
-    const ac = new AbortController();
-    const stream = await caller.runs.watch({ runId }, { signal: ac.signal });
+    const stream = await caller.runs.watch({ runId }); // ends by itself after the final state
     const reading = (async () => {
       for await (const s of stream) seen.push(`${s.state}:${s.stages.map((x) => `${x.state}/${x.rowsOut}`).join(",")}`);
     })();
