@@ -75,6 +75,9 @@ export class LocalRay {
       stdio: ["ignore", out, out],
       env: {
         ...process.env,
+        // Job entrypoints run `python ...`: it must be the venv's, with Ray and pandas in it.
+        PATH: `${o.binDir}:${process.env.PATH ?? ""}`,
+        VIRTUAL_ENV: path.dirname(o.binDir),
         RAY_USAGE_STATS_ENABLED: "0",
         RAY_ADDRESS: "",
         RAY_AUTH_MODE: "token",

@@ -44,7 +44,8 @@ def ray_cluster(tmp_path_factory):
     token = secrets.token_hex(32)
     token_file.write_text(token)
     temp_dir = f"/tmp/ray-etl-test-{GCS_PORT}"
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token",
+    env = {**os.environ, "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}", "VIRTUAL_ENV": str(VENV_BIN.parent),
+           "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token",
            "RAY_AUTH_TOKEN_PATH": str(token_file), "RAY_ADDRESS": ""}
     env.pop("RAY_AUTH_TOKEN", None)
     log = open(tmp / "ray-head.log", "w")
