@@ -8,6 +8,9 @@ import { db } from "./db";
 import { env } from "./env";
 import type { LocalRay } from "./runner/local-ray";
 import { localRayFromEnv, rayClient } from "./runner/ray-service";
+import { runConfig } from "./runs/config";
+import type { RunMonitor } from "./runs/monitor";
+import { startRunMonitor } from "./runs/start-monitor";
 
 const log = (m: string) => console.log(`[app] ${m}`);
 
@@ -28,6 +31,8 @@ async function main() {
     ray = localRayFromEnv(log);
     await ray.start();
   }
+  // Follows runs (re-attaching to jobs still running after a restart) and submits queued ones.
+  const monitor: RunMonitor | null = runConfig().ETL_RUN_MONITOR === "1" ? await startRunMonitor((m) => log(`runs: ${m}`)) : null;
 
   const app = next({ dev: false, dir: e.ETL_ROOT, hostname: e.HOST, port: e.PORT });
   await app.prepare();
@@ -45,6 +50,7 @@ async function main() {
     stopping = true;
     log(`${signal}: shutting down`);
     server.close();
+    await monitor?.stop();
     await ray?.stop();
     await db().$disconnect();
     process.exit(0);
