@@ -5,7 +5,7 @@ import type { PipelineDocument } from "@/server/pipeline/schema";
 import type { XY } from "./doc-ops";
 
 /** The size every canvas node is laid out with (the node component renders at this width). */
-export const NODE_WIDTH = 240;
+export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 84;
 
 /**

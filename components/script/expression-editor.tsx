@@ -5,7 +5,7 @@
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import type { Diagnostic as CmDiagnostic } from "@codemirror/lint";
-import { EditorView, keymap, placeholder } from "@codemirror/view";
+import { EditorView, keymap, placeholder, tooltips } from "@codemirror/view";
 import { useMemo, useRef } from "react";
 import { completions, type Schema } from "@/server/pipeline";
 import { editorTheme, useCodeMirror, useDiagnostics } from "./use-codemirror";
@@ -41,6 +41,8 @@ export function ExpressionEditor(props: {
         };
       }],
     }),
+    // In the body, so the completion list is not clipped by the scrolling inspector.
+    tooltips({ parent: document.body }),
     EditorView.lineWrapping,
     placeholder("e.g. helpful_votes / total_votes"),
     editorTheme,
