@@ -5,7 +5,8 @@ literals). Where Ray has a native expression with the same semantics it is used 
 pushed into the parquet read); otherwise the helper is a `ray.data.expressions.pyarrow_udf`
 over Arrow arrays. Null semantics follow SQL and are stated per helper.
 
-Result types: fixed where the function defines them (div -> float64, concat/substr/lower/upper
+Result types: fixed where the function defines them (div -> float64, mod -> int64 for two
+integers else float64, concat/substr/lower/upper
 -> string, length/year/month/day -> int64, contains/starts_with/ends_with -> bool). Helpers
 whose result type depends on their inputs (coalesce, if_else, case, round_to) compute it from
 the input schema (equal types, or int/float widened to float64), so Ray knows every column's
@@ -28,7 +29,7 @@ from ray.data.expressions import Expr, LiteralExpr, UDFExpr, lit, pyarrow_udf
 from .dtypes import arrow_type
 
 __all__ = [
-    "div", "coalesce", "if_else", "case", "concat", "substr", "round_to", "length", "lower",
+    "div", "mod", "coalesce", "if_else", "case", "concat", "substr", "round_to", "length", "lower",
     "upper", "contains", "starts_with", "ends_with", "year", "month", "day", "cast", "abs",
 ]
 
@@ -146,6 +147,36 @@ def div(a: Any, b: Any) -> Expr:
         return pc.if_else(pc.equal(y, 0.0), pa.scalar(None, pa.float64()), pc.divide(x, y))
 
     return _apply(div, [a, b], DataType.float64())
+
+
+def _arithmetic_type(types: Sequence[pa.DataType]) -> pa.DataType:
+    """Result of + - * % (server/pipeline/expr/type-rules.ts arithmeticType): int64 when both
+    are integers (or null), else float64; null for two nulls."""
+    real = [t for t in types if not pa.types.is_null(t)]
+    if not real:
+        return pa.null()
+    if not all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in real):
+        raise TypeError(f"arithmetic on non-numeric types {[str(t) for t in real]}")
+    return pa.int64() if all(pa.types.is_integer(t) for t in real) else pa.float64()
+
+
+def mod(a: Any, b: Any) -> Expr:
+    """Remainder with the sign of the dividend (SQL MOD, C `%`: -7 % 3 = -1, 7 % -3 = 1,
+    7.5 % 2 = 1.5). int64 when both are integers, else float64. Null if either side is null
+    or the divisor is 0."""
+
+    def mod(x, y):
+        x, y = _arrow(x), _arrow(y)
+        t = _arithmetic_type([x.type, y.type])
+        if pa.types.is_null(t):
+            return pa.scalar(None)
+        x, y = _arrow(x, t), _arrow(y, t)
+        zero = pc.equal(y, pa.scalar(0, t))  # null where y is null
+        # Arrow's integer remainder raises on a zero divisor: divide by 1 there, then null it.
+        r = pc.remainder(x, pc.if_else(zero, pa.scalar(1, t), y))
+        return pc.if_else(zero, pa.scalar(None, t), r)
+
+    return _apply(mod, [a, b], _UNKNOWN, infer=_arithmetic_type)
 
 
 def round_to(x: Any, digits: int = 0, type: Optional[str] = None) -> Expr:

@@ -53,6 +53,43 @@ def test_div_is_float_and_null_on_zero_or_null():
     assert eval_expr(fn.div(col("a"), col("b")), TABLE).type == pa.float64()
 
 
+def c_remainder(x, y):  # sign of the dividend (C/SQL), independent of Arrow
+    r = math.fmod(x, y)
+    return int(r) if isinstance(x, int) and isinstance(y, int) else r
+
+
+def test_mod_keeps_the_dividends_sign_and_is_null_on_zero_or_null():
+    expected = [None if x is None or y is None or y == 0 else c_remainder(x, y) for x, y in rows(A, B)]
+    got = eval_expr(fn.mod(col("a"), col("b")), TABLE)
+    assert got.type == pa.int64() and got.to_pylist() == expected
+    assert values(fn.mod(col("a"), 3)) == [None if x is None else c_remainder(x, 3) for x in A]
+    assert values(fn.mod(col("a"), lit(0))) == [None] * 6
+    assert values(fn.mod(col("a"), lit(None))) == [None] * 6
+    # -7 % 3 = -1 and 7 % -3 = 1 (not Python's floored 2 / -2)
+    signs = pa.table({"x": [-7, 7, -7, 7], "y": [3, -3, -3, 3]})
+    assert values(fn.mod(col("x"), col("y")), signs) == [-1, 1, -1, 1]
+    # int64 extremes: no overflow error for INT64_MIN % -1
+    ext = pa.table({"x": pa.array([-(2**63), 2**63 - 1, -(2**63)]), "y": pa.array([-1, 2, 3])})
+    assert values(fn.mod(col("x"), col("y")), ext) == [0, 1, -2]
+
+
+def test_mod_on_floats_is_float64():
+    got = eval_expr(fn.mod(col("f"), col("b")), TABLE)
+    assert got.type == pa.float64()
+    assert got.to_pylist() == [None if x is None or y is None or y == 0 else math.fmod(x, y) for x, y in rows(F, B)]
+    narrow = pa.table({"i": pa.array([7, -7, None], pa.int32()), "g": pa.array([2.5, 2.5, 1.0], pa.float32())})
+    out = eval_expr(fn.mod(col("i"), col("g")), narrow)
+    assert out.type == pa.float64() and out.to_pylist() == [2.0, -2.0, None]
+    assert eval_expr(fn.mod(col("i"), lit(4)), narrow).type == pa.int64()  # int32 widened
+
+
+def test_mod_result_type_is_known_before_running():
+    schema = pa.schema([("a", pa.int32()), ("f", pa.float64())])
+    assert fn.mod(col("a"), lit(2)).get_type(schema) == pa.int64()
+    assert fn.mod(col("a"), col("f")).get_type(schema) == pa.float64()
+    assert fn.mod(lit(-7), lit(3)).value == -1 and fn.mod(7, 0).value is None and fn.mod(7.5, 2).value == 1.5
+
+
 def test_coalesce():
     assert values(fn.coalesce(col("b"), col("a"), lit(0))) == [next((v for v in r if v is not None), None) for r in rows(B, A, [0] * 6)]
     assert values(fn.coalesce(col("s"), lit("(none)"))) == [x if x is not None else "(none)" for x in S]
@@ -179,7 +216,7 @@ def test_helpers_work_on_pandas_blocks_too():
 def test_every_helper_the_compiler_may_emit_exists():
     # server/compiler/emit/expr-emit.ts RUNTIME_FN_NAMES
     for name in ["abs", "case", "cast", "coalesce", "concat", "contains", "day", "div", "ends_with", "if_else",
-                 "length", "lower", "month", "round_to", "starts_with", "substr", "upper", "year"]:
+                 "length", "lower", "mod", "month", "round_to", "starts_with", "substr", "upper", "year"]:
         assert callable(getattr(fn, name)), name
 
 
