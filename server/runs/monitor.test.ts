@@ -57,6 +57,12 @@ let ray: FakeRay;
 const monitor = (config: Record<string, number> = {}) =>
   new RunMonitor({ db: database, client: ray as unknown as RayJobsClient, root, baseDir: dir, config: { ETL_MAX_CONCURRENT_RUNS: 2, ETL_RAY_LOST_AFTER_MS: 60_000, ...config }, log: () => {} });
 
+/** One monitor pass including the submissions it started. */
+async function pass(m: RunMonitor): Promise<void> {
+  await m.tick();
+  await m.drain();
+}
+
 const stageEv = (index: number, state: string, rows: number | null, ts: number, nodes: string[]) =>
   ({ type: "stage", ts, stage: `op${index}`, stageIndex: index, nodes, sink: "out", state, rowsOut: rows });
 
@@ -88,7 +94,7 @@ describe("runs", () => {
     expect(stored.script).toContain("rt.main(PLAN, build)");
 
     const m = monitor();
-    await m.tick();
+    await pass(m);
     const job = ray.jobs.get(runId)!;
     expect(job.req.runtimeEnv?.env_vars).toMatchObject({ ETL_RUN_ID: runId, ETL_BASE_DIR: dir });
     expect((await caller.runs.get({ runId })).state).toBe("submitted");
@@ -97,7 +103,7 @@ describe("runs", () => {
     ray.emit(runId, { type: "run-started", ts: 10 });
     ray.emit(runId, stageEv(0, "running", 100, 11, ["read", "ratio", "drop", "keep"]));
     ray.print(runId, "a user print");
-    await m.tick();
+    await pass(m);
     snap = await caller.runs.get({ runId });
     expect(snap.state).toBe("running");
     expect(snap.startedAt).toBe(new Date(10_000).toISOString());
@@ -109,7 +115,7 @@ describe("runs", () => {
     ray.emit(runId, { type: "run-succeeded", ts: 14, rowsWritten: { out: 900 } });
     job.status = "SUCCEEDED";
     job.end = 15_000;
-    await m.tick();
+    await pass(m);
     snap = await caller.runs.get({ runId });
     expect(snap).toMatchObject({ state: "succeeded", rowsWritten: { out: 900 }, endedAt: new Date(15_000).toISOString(), error: null });
     expect(snap.stages.map((s) => [s.key, s.state, s.rowsOut])).toEqual([["out:0", "succeeded", 900], ["out:1", "succeeded", 900]]);
@@ -119,20 +125,20 @@ describe("runs", () => {
   it("a second monitor picks up mid-run at the stored offset: same stages, nothing counted twice", async () => {
     const { runId } = await caller.runs.start({ pipelineId: "reviews" });
     const first = monitor();
-    await first.tick();
+    await pass(first);
     const job = ray.jobs.get(runId)!;
     job.status = "RUNNING";
     ray.emit(runId, stageEv(0, "running", 50, 1, ["read"]));
-    await first.tick();
+    await pass(first);
     // the first monitor dies here; more happens on Ray meanwhile, then the job ends
     ray.emit(runId, stageEv(0, "succeeded", 80, 2, ["read"]));
     ray.emit(runId, stageEv(1, "succeeded", 80, 3, ["out"]));
     ray.emit(runId, { type: "run-succeeded", ts: 4, rowsWritten: { out: 80 } });
     job.status = "SUCCEEDED";
     const second = monitor();
-    await second.tick();
-    await second.tick();
-    await first.tick(); // a stale monitor waking up changes nothing either
+    await pass(second);
+    await pass(second);
+    await pass(first); // a stale monitor waking up changes nothing either
     const run = await database.run.findUniqueOrThrow({ where: { id: runId }, include: { stages: true } });
     expect(run.state).toBe("succeeded");
     expect(run.eventsOffset).toBe(job.log.length);
@@ -158,7 +164,7 @@ describe("runs", () => {
     ray.down = true;
     const { runId } = await caller.runs.start({ pipelineId: "reviews" });
     const t0 = Date.now();
-    await monitor().tick();
+    await pass(monitor());
     const snap = await caller.runs.get({ runId });
     expect(Date.now() - t0).toBeLessThan(3_000);
     expect(snap.state).toBe("failed");
@@ -168,7 +174,7 @@ describe("runs", () => {
     ray.down = false;
     const retry = await caller.runs.retry({ runId });
     expect((await caller.runs.get({ runId: retry.runId })).trigger).toBe("retry");
-    await monitor().tick();
+    await pass(monitor());
     expect(ray.jobs.has(retry.runId)).toBe(true);
     expect((await database.run.findUniqueOrThrow({ where: { id: retry.runId } })).retryOf).toBe(runId);
   });
@@ -176,14 +182,14 @@ describe("runs", () => {
   it("fails a running run whose Ray stays out of reach, with the reason", async () => {
     const { runId } = await caller.runs.start({ pipelineId: "reviews" });
     const m = monitor({ ETL_RAY_LOST_AFTER_MS: 50 });
-    await m.tick();
+    await pass(m);
     ray.jobs.get(runId)!.status = "RUNNING";
-    await m.tick();
+    await pass(m);
     ray.down = true;
-    await m.tick();
+    await pass(m);
     expect((await caller.runs.get({ runId })).state).toBe("running");
     await new Promise((r) => setTimeout(r, 80));
-    await m.tick();
+    await pass(m);
     const snap = await caller.runs.get({ runId });
     expect(snap.state).toBe("failed");
     expect(snap.error?.code).toBe("RAY_LOST");
@@ -192,7 +198,7 @@ describe("runs", () => {
   it("settles a job that failed with the failing node and the user's line", async () => {
     const { runId } = await caller.runs.start({ pipelineId: "reviews" });
     const m = monitor();
-    await m.tick();
+    await pass(m);
     const job = ray.jobs.get(runId)!;
     job.status = "RUNNING";
     ray.emit(runId, stageEv(0, "running", 10, 1, ["read", "keep"]));
@@ -201,7 +207,7 @@ describe("runs", () => {
     ray.emit(runId, { type: "run-failed", ts: 3, nodeId: "keep", message: "ValueError: no books today", udfLine: 4, traceback: ["  File \"<udf keep>\", line 4"] });
     job.status = "FAILED";
     job.message = "Job entrypoint command failed with exit code 1";
-    await m.tick();
+    await pass(m);
     const snap = await caller.runs.get({ runId });
     expect(snap.state).toBe("failed");
     expect(snap.error).toEqual({ code: "JOB_FAILED", nodeId: "keep", message: "ValueError: no books today", udfLine: 4, traceback: ["  File \"<udf keep>\", line 4"] });
@@ -211,9 +217,9 @@ describe("runs", () => {
   it("a job that failed without a run-failed event carries Ray's message", async () => {
     const { runId } = await caller.runs.start({ pipelineId: "reviews" });
     const m = monitor();
-    await m.tick();
+    await pass(m);
     Object.assign(ray.jobs.get(runId)!, { status: "FAILED", message: "Job supervisor actor died" });
-    await m.tick();
+    await pass(m);
     expect((await caller.runs.get({ runId })).error).toMatchObject({ code: "JOB_FAILED", message: "The Ray job failed: Job supervisor actor died" });
   });
 
@@ -223,18 +229,18 @@ describe("runs", () => {
 
     const { runId } = await caller.runs.start({ pipelineId: "reviews" });
     const m = monitor();
-    await m.tick();
+    await pass(m);
     ray.jobs.get(runId)!.status = "RUNNING";
-    await m.tick();
+    await pass(m);
     // a staging dir the killed job could not delete
     const staging = path.join(dir, "out", `.reviews.etl-staging-${runId}`);
     fs.mkdirSync(staging, { recursive: true });
     fs.writeFileSync(path.join(staging, "part-0.parquet"), "partial");
     await database.run.update({ where: { id: runId }, data: { cancelRequested: true } });
-    await m.tick();
+    await pass(m);
     expect(ray.stops).toEqual([runId]);
     Object.assign(ray.jobs.get(runId)!, { status: "STOPPED", message: "Job was intentionally stopped." });
-    await m.tick();
+    await pass(m);
     const snap = await caller.runs.get({ runId });
     expect(snap).toMatchObject({ state: "cancelled", error: null });
     expect(fs.existsSync(staging)).toBe(false);
@@ -259,16 +265,16 @@ describe("runs", () => {
       for await (const s of stream) seen.push(`${s.state}:${s.stages.map((x) => `${x.state}/${x.rowsOut}`).join(",")}`);
     })();
     await new Promise((r) => setTimeout(r, 100));
-    await m.tick();
+    await pass(m);
     await new Promise((r) => setTimeout(r, 400));
     const job = ray.jobs.get(runId)!;
     job.status = "RUNNING";
     ray.emit(runId, stageEv(0, "running", 5, 1, ["read"]));
-    await m.tick();
+    await pass(m);
     await new Promise((r) => setTimeout(r, 400));
     ray.emit(runId, stageEv(0, "succeeded", 7, 2, ["read"]));
     job.status = "SUCCEEDED";
-    await m.tick();
+    await pass(m);
     await reading;
     expect(seen).toEqual(["queued:", "submitted:", "running:running/5", "succeeded:succeeded/7"]);
   });

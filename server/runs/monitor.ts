@@ -28,6 +28,10 @@ type RunRow = NonNullable<Awaited<ReturnType<Db["run"]["findUnique"]>>>;
 
 /** A submitted run Ray has never heard of is resubmitted after this long (its submitter died). */
 const ORPHAN_AFTER_MS = 20_000;
+/** Ray answers 5xx "No available agent to submit job, please try again later" for a few seconds
+ * after a head starts: such runs go back to the queue for up to this long before failing. */
+const TRANSIENT_SUBMIT = /\((50[234])\)|try again later/i;
+const REQUEUE_FOR_MS = 30_000;
 /** A cancel is repeated this often until Ray reports the job stopped. */
 const STOP_RETRY_MS = 2_000;
 
@@ -54,6 +58,8 @@ export class RunMonitor {
   private readonly unreachableSince = new Map<string, number>();
   private readonly lastStop = new Map<string, number>();
   private readonly submitting = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly firstRefusal = new Map<string, number>();
   private readonly log: (m: string) => void;
 
   constructor(private readonly o: RunMonitorOptions) {
@@ -77,6 +83,7 @@ export class RunMonitor {
     setMonitorHandle(undefined);
     this.wake();
     await this.loopDone;
+    await this.drain();
   }
 
   /** Look at the queue and the runs now instead of at the next poll. */
@@ -115,17 +122,33 @@ export class RunMonitor {
 
   // --- submission -------------------------------------------------------------------------
 
+  /** Claims what the limit allows and submits each in the background: an upload or a busy
+   * head can take long, and following the other runs must not wait for it. */
   private async dispatch(): Promise<void> {
     for (;;) {
       const id = await claimNext(this.o.db, this.config.ETL_MAX_CONCURRENT_RUNS);
       if (!id) return;
       const run = await this.o.db.run.findUnique({ where: { id } });
-      if (run) await this.submit(run);
+      if (run) this.launchSubmit(run);
     }
   }
 
-  private async submit(run: RunRow): Promise<void> {
+  private launchSubmit(run: RunRow): void {
+    if (this.submitting.has(run.id)) return;
     this.submitting.add(run.id);
+    const p: Promise<void> = this.submit(run).then(
+      (outcome) => { if (outcome === "submitted") this.wake(); },
+      (e) => this.log(`submitting ${run.id} failed: ${e instanceof Error ? e.message : e}`),
+    ).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /** Resolves once the submissions started so far are done (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  private async submit(run: RunRow): Promise<"submitted" | "requeued" | "failed"> {
     try {
       await submitPipeline(this.o.client, {
         python: run.script,
@@ -135,19 +158,38 @@ export class RunMonitor {
         submissionId: run.id,
         metadata: { runId: run.id, trigger: run.trigger, pipelineVersion: String(run.pipelineVersion) },
       });
-      await this.o.db.run.updateMany({ where: { id: run.id, rayStatus: null }, data: { rayStatus: "PENDING" } });
+      this.firstRefusal.delete(run.id);
+      await this.o.db.run.updateMany({ where: { id: run.id, rayStatus: null }, data: { rayStatus: "PENDING", rayMessage: null } });
       this.log(`submitted ${run.id} (${run.pipelineId} v${run.pipelineVersion}) to ${this.o.client.address}`);
+      return "submitted";
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      if (/already exists/i.test(msg)) return; // another process (or an earlier attempt) got there first
+      if (/already exists/i.test(msg)) return "submitted"; // another process (or an earlier attempt) got there first
+      if (TRANSIENT_SUBMIT.test(msg) && (await this.requeue(run, msg))) return "requeued";
       if (e instanceof RayUnreachableError) {
         await this.fail(run, "RAY_UNREACHABLE", `${msg}. The run was not submitted; retry it once Ray is back.`);
       } else {
         await this.fail(run, "SUBMIT_FAILED", `Ray refused the job: ${msg}`);
       }
+      return "failed";
     } finally {
       this.submitting.delete(run.id);
     }
+  }
+
+  /** Puts a run Ray could not take yet back in the queue, for up to REQUEUE_FOR_MS. */
+  private async requeue(run: RunRow, msg: string): Promise<boolean> {
+    const first = this.firstRefusal.get(run.id) ?? Date.now();
+    this.firstRefusal.set(run.id, first);
+    if (Date.now() - first > REQUEUE_FOR_MS) {
+      this.firstRefusal.delete(run.id);
+      return false;
+    }
+    await this.o.db.run.updateMany({
+      where: { id: run.id, state: "submitted", rayStatus: null },
+      data: { state: "queued", submittedAt: null, rayMessage: `Ray is not ready yet, trying again: ${msg}` },
+    });
+    return true;
   }
 
   private async fail(run: RunRow, code: string, message: string): Promise<void> {
@@ -217,7 +259,7 @@ export class RunMonitor {
         return;
       }
       this.log(`${run.id} was claimed but never reached Ray; submitting it again`);
-      await this.submit(run);
+      this.launchSubmit(run);
       return;
     }
     await this.fail(run, "RAY_LOST", `Ray at ${this.o.client.address} no longer knows job ${run.id} (was the cluster restarted?). Retry the run.`);
