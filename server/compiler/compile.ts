@@ -39,7 +39,7 @@ export function compile(doc: PipelineDocument, ctx: CompileContext = {}): Compil
   const analysis = analyze(doc, { sources: ctx.sources, python: ctx.python });
   const diagnostics = [...analysis.diagnostics];
   if (hasErrors(diagnostics) || analysis.order === null) return { python: null, sourceMap: {}, diagnostics, ir: null };
-  const ir = runPasses(lower(doc, analysis, { version: ctx.header?.version ?? null }));
+  const ir = runPasses(lower(doc, analysis, { version: ctx.header?.version ?? null, python: ctx.python }));
   const { python, sourceMap } = emitRay(ir);
   return { python, sourceMap, diagnostics, ir };
 }

@@ -8,6 +8,7 @@ import { parseDocument } from "../pipeline";
 import type { PipelineDocument } from "../pipeline/schema";
 import type { SourceLookup } from "../pipeline/types";
 import { reviewsSource } from "../pipeline/test-fixtures";
+import { checkPythonSources } from "../python/check-udf";
 import { compile, type CompileContext } from "./index";
 
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), "golden");
@@ -16,26 +17,28 @@ const UPDATE = process.env.UPDATE_GOLDEN === "1";
 const cases = fs.readdirSync(GOLDEN).filter((d) => fs.existsSync(path.join(GOLDEN, d, "pipeline.json"))).sort();
 
 /**
- * Every read is the reviews dataset at its own path; every UDF passes the syntax check.
- * A golden may pin the header version with a top-level "x-version" in a sibling context.json.
+ * Every read is the reviews dataset at its own path; every UDF goes through the server's real
+ * Python check (as in the app and the CLI), which also reports the columns a filter reads.
+ * A golden may pin the header version in a sibling context.json.
  */
-function goldenContext(doc: PipelineDocument, version?: number): CompileContext {
+async function goldenContext(doc: PipelineDocument, version?: number): Promise<CompileContext> {
   const sources: Record<string, SourceLookup> = {};
-  const python: Record<string, { ok: true }> = {};
+  const udfs: Record<string, string> = {};
   for (const n of doc.nodes) {
     if (n.kind === "read-parquet") sources[n.id] = reviewsSource(n.params.path);
-    if (n.kind === "udf-filter" || (n.kind === "add-column" && n.params.mode === "python")) python[n.id] = { ok: true };
+    if (n.kind === "udf-filter" || (n.kind === "add-column" && n.params.mode === "python")) udfs[n.id] = n.params.source;
   }
+  const python = await checkPythonSources(udfs);
   return { sources, python, header: version === undefined ? undefined : { version } };
 }
 
-function compileGolden(name: string) {
+async function compileGolden(name: string) {
   const dir = path.join(GOLDEN, name);
   const parsed = parseDocument(fs.readFileSync(path.join(dir, "pipeline.json"), "utf8"));
   expect(parsed.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const ctxFile = path.join(dir, "context.json");
   const version = fs.existsSync(ctxFile) ? (JSON.parse(fs.readFileSync(ctxFile, "utf8")) as { version?: number }).version : undefined;
-  return compile(parsed.doc!, goldenContext(parsed.doc!, version));
+  return compile(parsed.doc!, await goldenContext(parsed.doc!, version));
 }
 
 describe("golden scripts", () => {
@@ -43,8 +46,8 @@ describe("golden scripts", () => {
     expect(cases.length).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(cases)("%s", (name) => {
-    const out = compileGolden(name);
+  it.each(cases)("%s", async (name) => {
+    const out = await compileGolden(name);
     expect(out.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const expectedFile = path.join(GOLDEN, name, "expected.py");
     if (UPDATE) fs.writeFileSync(expectedFile, out.python!);
@@ -59,8 +62,12 @@ describe("golden scripts", () => {
     }
   });
 
-  it("compiles deterministically", () => {
-    for (const name of cases) expect(compileGolden(name).python).toBe(compileGolden(name).python);
+  it("compiles deterministically", async () => {
+    for (const name of cases) {
+      const [a, b] = [await compileGolden(name), await compileGolden(name)];
+      expect(a.python).toBeTruthy();
+      expect(a.python).toBe(b.python);
+    }
   });
 
   it("every expected.py is valid Python", () => {

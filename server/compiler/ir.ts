@@ -63,6 +63,8 @@ export interface SortOp extends OpBase {
 export interface UdfFilterOp extends OpBase {
   readonly kind: "udf-filter";
   readonly source: string;
+  /** Batch columns keep() provably reads (server-side Python analysis); null = unknown. */
+  readonly reads: readonly string[] | null;
   readonly compute: Compute;
   readonly batchSize: number | null;
 }

@@ -3,6 +3,7 @@
 import type { NodeKind, PipelineDocument, PipelineNode, NodeOfKind } from "../pipeline/schema";
 import { NODE_ID_PATTERN } from "../pipeline/schema";
 import type { Schema } from "../pipeline/types";
+import type { PythonCheck } from "../pipeline/kinds/spec";
 import type { Expr, TypedExpr } from "../pipeline/expr/ast";
 import { parseExpr } from "../pipeline/expr/parser";
 import { freezeIr, checkIr, type Ir, type Op } from "./ir";
@@ -19,6 +20,8 @@ export interface AnalysisFacts {
 export interface LowerContext {
   /** Pipeline version from the store, recorded in the script header. */
   readonly version?: number | null;
+  /** The server's Python checks per UDF node (for the columns each filter reads). */
+  readonly python?: Readonly<Record<string, PythonCheck>>;
 }
 
 /**
@@ -107,7 +110,11 @@ const LOWERERS: Lowerers = {
   },
   "drop-columns": (node, base) => ({ ...base, kind: "drop", columns: node.params.columns }),
   sort: (node, base) => ({ ...base, kind: "sort", keys: node.params.keys.map((k) => ({ column: k.column, descending: k.descending })) }),
-  "udf-filter": (node, base) => ({ ...base, kind: "udf-filter", source: node.params.source, compute: node.params.compute, batchSize: node.params.batchSize }),
+  "udf-filter": (node, base, _a, ctx) => {
+    const check = ctx.python?.[node.id];
+    const reads = check?.ok ? (check.reads ?? null) : null;
+    return { ...base, kind: "udf-filter", source: node.params.source, reads, compute: node.params.compute, batchSize: node.params.batchSize };
+  },
   write: (node, base) => ({ ...base, kind: "write", path: node.params.path, format: node.params.format, mode: node.params.mode }),
 };
 

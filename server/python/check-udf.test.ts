@@ -20,7 +20,7 @@ describe("checkPythonSources", () => {
       good: VALID,
       bad: "def keep(batch):\n    x = 1\n    return batch[batch.total_votes >> ]\n",
     });
-    expect(r.good).toEqual({ ok: true });
+    expect(r.good).toMatchObject({ ok: true });
     expect(r.bad).toMatchObject({ ok: false, line: 3 });
     expect(r.bad.ok === false && r.bad.message).toMatch(/invalid syntax/);
   });
@@ -35,12 +35,26 @@ describe("checkPythonSources", () => {
     expect(r.indent).toMatchObject({ ok: false, line: 2, message: expect.stringMatching(/expected an indented block/) });
     expect(r.unexpected).toMatchObject({ ok: false, line: 2, message: "unexpected indent" });
     expect(r.ret).toMatchObject({ ok: false, line: 2, message: "'return' outside function" });
-    expect(r.unicode).toEqual({ ok: true });
+    expect(r.unicode).toEqual({ ok: true, reads: ['prix_€'] });
+  });
+
+  it("lists the batch columns a UDF provably reads, or null when it uses the batch otherwise", async () => {
+    const r = await checkPythonSources({
+      subscripts: 'def keep(batch):\n    return (batch["total_votes"] > 0) & (batch["marketplace"] == "US")\n',
+      list: 'def compute(b):\n    return b[["a", "b"]].sum(axis=1) / len(b)\n',
+      positional: "def keep(b):\n    return b.iloc[:, 0] > 0\n",
+      variable: 'def keep(b):\n    c = "x"\n    return b[c] > 0\n',
+      passedOn: "def keep(b):\n    return helper(b)\n",
+      attribute: "def keep(b):\n    return b.total_votes > 0\n",
+    });
+    expect(r.subscripts).toEqual({ ok: true, reads: ["marketplace", "total_votes"] });
+    expect(r.list).toEqual({ ok: true, reads: ["a", "b"] });
+    for (const k of ["positional", "variable", "passedOn", "attribute"]) expect(r[k], k).toEqual({ ok: true, reads: null });
   });
 
   it("treats empty input as nothing to do and an empty source as valid", async () => {
     expect(await checkPythonSources({})).toEqual({});
-    expect(await checkPythonSources({ n1: "" })).toEqual({ n1: { ok: true } });
+    expect(await checkPythonSources({ n1: "" })).toEqual({ n1: { ok: true, reads: null } });
   });
 
   it("uses one Python process per call and never runs the code", async () => {
@@ -55,7 +69,7 @@ describe("checkPythonSources", () => {
       const sources: Record<string, string> = {};
       for (let i = 0; i < 5; i++) sources[`n${i}`] = `open(${JSON.stringify(marker)}, "w").write("ran")\n`;
       const r = await checkPythonSources(sources);
-      expect(Object.values(r)).toEqual(Array(5).fill({ ok: true }));
+      expect(Object.values(r)).toEqual(Array(5).fill({ ok: true, reads: null }));
       expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(1);
       expect(existsSync(marker)).toBe(false);
     } finally {

@@ -3,19 +3,47 @@
 import { spawn } from "node:child_process";
 import { pythonBin } from "./venv";
 
-export type PythonCheck = { ok: true } | { ok: false; line: number; message: string; column?: number };
+export type PythonCheck = { ok: true; reads?: string[] | null } | { ok: false; line: number; message: string; column?: number };
 
 const TIMEOUT_MS = 20_000;
 
 // ast.parse finds syntax errors; compiling the tree adds the compiler's checks ('return'
-// outside function, bad nonlocal, ...). Neither runs any user code.
+// outside function, bad nonlocal, ...). Neither runs any user code. `reads` lists the batch
+// columns the entry point (keep/compute) reads when every use of its batch parameter is
+// batch["col"], batch[["a", "b"]] or len(batch); null when anything else touches the batch.
 const CHECKER = `
 import ast, json, sys
+
+def batch_reads(tree):
+    fns = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in ("keep", "compute")]
+    if len(fns) != 1 or not fns[0].args.args:
+        return None
+    param = fns[0].args.args[0].arg
+    reads, allowed = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == param:
+            key = node.slice
+            keys = key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]
+            if not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys):
+                return None
+            reads.update(k.value for k in keys)
+            allowed.add(id(node.value))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" \\
+                and len(node.args) == 1 and isinstance(node.args[0], ast.Name) and node.args[0].id == param:
+            allowed.add(id(node.args[0]))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == param and id(node) not in allowed:
+            return None
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            return None
+    return sorted(reads)
+
 out = {}
 for key, src in json.loads(sys.stdin.buffer.read().decode("utf-8")).items():
     try:
-        compile(ast.parse(src, filename="<udf>"), "<udf>", "exec", dont_inherit=True)
-        out[key] = {"ok": True}
+        tree = ast.parse(src, filename="<udf>")
+        compile(tree, "<udf>", "exec", dont_inherit=True)
+        out[key] = {"ok": True, "reads": batch_reads(tree)}
     except SyntaxError as e:
         r = {"ok": False, "line": e.lineno or 1, "message": e.msg}
         if e.offset:

@@ -7,7 +7,7 @@
 import type { Compute } from "../../pipeline/schema";
 import { checkIr, freezeIr, visitOp, type Ir, type Op } from "../ir";
 import { projectionPushdown } from "./projection-pushdown";
-import { filterBeforeSort } from "./filter-before-sort";
+import { hoistFilters } from "./hoist-filters";
 
 export interface Pass {
   readonly name: string;
@@ -16,7 +16,7 @@ export interface Pass {
 
 /** The passes in the order they run. Pushdown last: it sees the final op order. */
 export const PASSES: readonly Pass[] = [
-  { name: "filter-before-sort", run: filterBeforeSort },
+  { name: "hoist-filters", run: hoistFilters },
   { name: "projection-pushdown", run: projectionPushdown },
 ];
 

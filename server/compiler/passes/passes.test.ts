@@ -5,7 +5,7 @@ import { analyzeExpr } from "../../pipeline/expr";
 import { freezeIr, sinkChains, type Ir, type Op } from "../ir";
 import { explain, runPasses } from "./index";
 import { projectionPushdown } from "./projection-pushdown";
-import { filterBeforeSort } from "./filter-before-sort";
+import { hoistFilters } from "./hoist-filters";
 
 const S = (...names: string[]): Schema => names.map((name): Column => ({ name, type: "int64", nullable: true }));
 const ABC = S("a", "b", "c");
@@ -24,7 +24,9 @@ const drop = (id: string, input: string, inSchema: Schema, columns: string[]): O
   ...base(id, input, inSchema.filter((c) => !columns.includes(c.name))), kind: "drop", columns,
 });
 const sort = (id: string, input: string, schema: Schema, column = "a"): Op => ({ ...base(id, input, schema), kind: "sort", keys: [{ column, descending: true }] });
-const filter = (id: string, input: string, schema: Schema): Op => ({ ...base(id, input, schema), kind: "udf-filter", source: "def keep(b):\n    return b\n", compute: tasks, batchSize: null });
+const filter = (id: string, input: string, schema: Schema, reads: string[] | null = null): Op => ({
+  ...base(id, input, schema), kind: "udf-filter", source: "def keep(b):\n    return b\n", reads, compute: tasks, batchSize: null,
+});
 const python = (id: string, input: string, inSchema: Schema, column: string): Op => ({
   ...base(id, input, [...inSchema, ...S(column)]), kind: "python-column", column, source: "", outputType: "bool", compute: tasks, batchSize: null,
 });
@@ -96,10 +98,10 @@ describe("projection pushdown", () => {
   });
 });
 
-describe("filter before sort", () => {
+describe("hoist filters", () => {
   it("moves a filter that directly follows a sort, rewiring consumers", () => {
     const ir = irOf(read("r"), sort("s", "r", ABC), filter("f", "s", ABC), write("w", "f", ABC));
-    const out = filterBeforeSort(ir);
+    const out = hoistFilters(ir);
     expect(explain(out).split("\n")).toEqual([
       "r: read data/x [all columns]",
       "f <- r: udf-filter on tasks  # moved before the sort: filters are row-wise",
@@ -117,12 +119,28 @@ describe("filter before sort", () => {
 
   it("leaves a sort that feeds two consumers alone", () => {
     const ir = irOf(read("r"), sort("s", "r", ABC), filter("f", "s", ABC), write("w1", "f", ABC), write("w2", "s", ABC));
-    expect(filterBeforeSort(ir)).toBe(ir);
+    expect(hoistFilters(ir)).toBe(ir);
   });
 
   it("does not move a filter past a Python column (it may read it)", () => {
     const ir = irOf(read("r"), sort("s", "r", ABC), python("p", "s", ABC, "z"), filter("f", "p", S("a", "b", "c", "z")), write("w", "f", S("a", "b", "c", "z")));
-    expect(filterBeforeSort(ir)).toBe(ir);
+    expect(hoistFilters(ir)).toBe(ir);
+  });
+
+  it("moves a filter past a Python column it provably does not read, then past the sort", () => {
+    const withZ = S("a", "b", "c", "z");
+    const ir = irOf(read("r"), sort("s", "r", ABC), python("p", "s", ABC, "z"), filter("f", "p", withZ, ["a"]), write("w", "f", withZ));
+    const out = hoistFilters(ir);
+    expect(sinkChains(out)).toEqual({ w: ["r", "f", "s", "p", "w"] });
+    expect(explain(out)).toContain("f <- r: udf-filter on tasks  # moved before p: keep() does not read z; moved before the sort: filters are row-wise");
+  });
+
+  it("keeps a filter after a Python column it reads, or when its reads are unknown", () => {
+    const withZ = S("a", "b", "c", "z");
+    for (const reads of [["z"], null]) {
+      const ir = irOf(read("r"), python("p", "r", ABC, "z"), filter("f", "p", withZ, reads), write("w", "f", withZ));
+      expect(hoistFilters(ir)).toBe(ir);
+    }
   });
 
   it("handles branches between the swapped ops", () => {

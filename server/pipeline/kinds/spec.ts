@@ -6,7 +6,14 @@ import type { NodeKind, NodeOfKind, ParamsOf } from "../schema";
 import type { Schema, SourceLookup } from "../types";
 
 /** Result of the server-side Python syntax check of one UDF node. */
-export type PythonCheck = { readonly ok: true } | { readonly ok: false; readonly line: number; readonly message: string };
+/**
+ * The server's check of one UDF's Python. `reads`: the batch columns the UDF's entry point
+ * provably reads (only `batch["col"]` / `batch[["a", "b"]]` / `len(batch)` uses), or null
+ * when it uses the batch any other way; the compiler only reorders UDFs it can reason about.
+ */
+export type PythonCheck =
+  | { readonly ok: true; readonly reads?: readonly string[] | null }
+  | { readonly ok: false; readonly line: number; readonly message: string };
 
 /**
  * Facts gathered outside the pure core, keyed by node id: parquet footers of sources and

@@ -14,16 +14,16 @@ rt.require_runtime("0.1.0")
 
 # --- user code (each UDF runs as its own module; tracebacks show its own line numbers) ---
 
+# [keep] udf-filter 'US with votes' on tasks (moved before flag: keep() does not read low_votes; moved before the sort: filters are row-wise)
+KEEP_SOURCE = (
+    'def keep(batch):\n'
+    '    return (batch["total_votes"] > 0) & (batch["marketplace"] == "US")\n'
+)
+
 # [flag] add-column python 'flag low votes' low_votes: bool on an actor pool (1..2)
 FLAG_SOURCE = (
     'def compute(batch):\n'
     '    return batch["total_votes"] < 100\n'
-)
-
-# [keep] udf-filter 'US with votes' on tasks
-KEEP_SOURCE = (
-    'def keep(batch):\n'
-    '    return (batch["total_votes"] > 0) & (batch["marketplace"] == "US")\n'
 )
 
 
@@ -33,21 +33,21 @@ PLAN = rt.Plan(
         "read": "read-parquet",
         "ratio": "add-column",
         "drop": "drop-columns",
+        "keep": "udf-filter",
         "sort": "sort",
         "flag": "add-column",
-        "keep": "udf-filter",
         "out": "write",
     },
     labels={
         "read": "reviews",
         "ratio": "helpful ratio",
+        "keep": "US with votes",
         "sort": "most voted first",
         "flag": "flag low votes",
-        "keep": "US with votes",
     },
     # per sink: the linear chain of node ids (in emitted order) that feeds it
     sinks={
-        "out": ["read", "ratio", "drop", "sort", "flag", "keep", "out"],
+        "out": ["read", "ratio", "drop", "keep", "sort", "flag", "out"],
     },
     preserve_order=True,  # a sort feeds a sink
 )
@@ -68,8 +68,14 @@ def build(run):
     )
     # [drop] drop-columns: review_body never read (projection pushdown)
     ds_drop = ds_ratio
+    # [keep] udf-filter 'US with votes' on tasks (moved before flag: keep() does not read low_votes; moved before the sort: filters are row-wise)
+    ds_keep = ds_drop.map_batches(
+        rt.udf_filter("keep", KEEP_SOURCE, compute="tasks"),
+        batch_format="pandas",
+        batch_size=None,
+    )
     # [sort] sort 'most voted first' by total_votes desc (nulls last)
-    ds_sort = ds_drop.sort(["total_votes"], descending=[True])
+    ds_sort = ds_keep.sort(["total_votes"], descending=[True])
     # [flag] add-column python 'flag low votes' low_votes: bool on an actor pool (1..2)
     ds_flag = ds_sort.map_batches(
         rt.add_column_python("flag", "low_votes", FLAG_SOURCE, "bool", compute="actors"),
@@ -78,14 +84,8 @@ def build(run):
         compute=ActorPoolStrategy(min_size=1, max_size=2),
         udf_modifying_row_count=False,
     )
-    # [keep] udf-filter 'US with votes' on tasks
-    ds_keep = ds_flag.map_batches(
-        rt.udf_filter("keep", KEEP_SOURCE, compute="tasks"),
-        batch_format="pandas",
-        batch_size=None,
-    )
     # [out] write parquet to out/reviews (mode overwrite, staged then committed)
-    run.write(ds_keep, node="out", path=rt.path("out/reviews"), format="parquet", mode="overwrite")
+    run.write(ds_flag, node="out", path=rt.path("out/reviews"), format="parquet", mode="overwrite")
 
 
 if __name__ == "__main__":
