@@ -2,6 +2,7 @@
 // `ray start --head --block` as a child in its own process group, Jobs API on loopback, usage
 // stats off, object store sized explicitly. If Ray dies while we want it up, it is restarted.
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +15,18 @@ export function ensureAuthToken(file: string): string {
     fs.writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
   }
   return fs.readFileSync(file, "utf8").trim();
+}
+
+/** A TCP port free on loopback right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 export interface LocalRayOptions {
@@ -67,6 +80,11 @@ export class LocalRay {
       `--temp-dir=${o.tempDir}`,
       "--disable-usage-stats",
       ...(o.numCpus ? [`--num-cpus=${o.numCpus}`] : []),
+      // Ray's fixed defaults (agent HTTP 52365, client server 10001) clash when several heads
+      // share a machine (a dev app, the e2e app, test clusters): the second head then starts but
+      // cannot take jobs ("No available agent to submit job"). Free ports avoid that.
+      `--dashboard-agent-listen-port=${await freePort()}`,
+      `--ray-client-server-port=${await freePort()}`,
     ];
     const out = o.logFile ? fs.openSync(o.logFile, "a") : "ignore";
     o.log?.(`starting local Ray head (Jobs API ${this.address})`);
