@@ -23,6 +23,15 @@ DASHBOARD_PORT = int(os.environ.get("ETL_TEST_RAY_DASHBOARD_PORT", "8275"))
 ROWS = int(os.environ.get("ETL_TEST_ROWS", "40000"))
 
 
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def _wait_up(address: str, token: str, timeout: float = 120.0) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -53,6 +62,9 @@ def ray_cluster(tmp_path_factory):
         [str(VENV_BIN / "ray"), "start", "--head", "--block", f"--port={GCS_PORT}",
          "--node-ip-address=127.0.0.1", "--dashboard-host=127.0.0.1", f"--dashboard-port={DASHBOARD_PORT}",
          "--include-dashboard=true", "--num-cpus=2", "--object-store-memory=1500000000",
+         # Ray's fixed agent/client ports clash with other heads on the machine (jobs then fail
+         # with "No available agent to submit job"): take free ones.
+         f"--dashboard-agent-listen-port={free_port()}", f"--ray-client-server-port={free_port()}",
          f"--temp-dir={temp_dir}", "--disable-usage-stats"],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     address = f"http://127.0.0.1:{DASHBOARD_PORT}"
