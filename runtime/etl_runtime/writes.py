@@ -1,7 +1,10 @@
 """All-or-nothing writes: stage every sink in a hidden directory, commit only after all succeed.
 
 Layout, for a target `<parent>/<name>` and run id R:
-  `<parent>/.<name>.etl-staging-R/`  Ray writes the sink here (hidden: readers skip dot-files)
+  `<parent>/.<name>.etl-staging-R/`  Ray writes the sink here (hidden: readers skip dot-files);
+                                     unless Ray's path handling would change that path (a tab,
+                                     a line break, ';?' in <name>: see `ray_keeps_path`); then
+                                     `.<name with those as _>-<hash>.etl-staging-R/`
   `<parent>/.<name>.etl-old-R`       the previous output while an overwrite swaps it out
 Commit, once every sink is staged (a journal of renames is undone if any step fails):
   error     -> rename staging to target (fails if the target exists by now)
@@ -15,11 +18,13 @@ A planning Run (`planning=True`) only records targets, so `main` can preflight e
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import posixpath
 import uuid
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
+from urllib.parse import urlparse
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -42,6 +47,24 @@ class WriteError(Exception):
         self.node_id = node_id
 
 
+def ray_keeps_path(path: str) -> bool:
+    """Does Ray Data write to `path` itself? Ray 2.60 resolves every write path with
+    `urllib.parse.urlparse` and glues the parts back together (ray/data/datasource/path_util.py,
+    `_unwrap_protocol`): urllib deletes tabs and line breaks anywhere, and an empty `;params`
+    or `?query` is dropped ("out/a\n" -> "out/a", "out/a;?b" -> "out/a?b"). Ray then writes
+    somewhere else than the directory we stage in and count."""
+    u = urlparse(path, allow_fragments=False)
+    rebuilt = u.netloc + u.path + (";" + u.params if u.params else "") + ("?" + u.query if u.query else "")
+    return not u.scheme and rebuilt == path
+
+
+def _ray_safe_name(name: str) -> str:
+    """`name` with the characters Ray's path handling may change replaced by `_`, plus a hash
+    of the original (so "a\n" and "a\t" still stage apart)."""
+    safe = "".join("_" if ch in "\t\r\n;?" else ch for ch in name)
+    return f"{safe}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
 @dataclass
 class Target:
     node: str
@@ -55,7 +78,10 @@ class Target:
 
     @property
     def staging(self) -> str:
-        return self.location.sibling(f".{self.location.name}.etl-staging-{self.run_id}")
+        staging = self.location.sibling(f".{self.location.name}.etl-staging-{self.run_id}")
+        if ray_keeps_path(staging):
+            return staging
+        return self.location.sibling(f".{_ray_safe_name(self.location.name)}.etl-staging-{self.run_id}")
 
     @property
     def old(self) -> str:
@@ -72,7 +98,11 @@ def make_target(node: str, path: str, format: str, mode: str, run_id: str) -> Ta
     location = resolve(path)
     if not location.name:
         raise WriteError(node, f"cannot write to the root of a filesystem: {path!r}")
-    return Target(node, path, format, mode, location, run_id)
+    target = Target(node, path, format, mode, location, run_id)
+    if not ray_keeps_path(target.staging):
+        raise WriteError(node, "Ray Data cannot write under this directory: its path has a tab, a line break "
+                               f"or ';' before '?', which Ray's path handling changes: {path!r}")
+    return target
 
 
 def preflight(targets: List[Target], storage: Callable[[Location], Storage] = storage_for) -> None:

@@ -198,3 +198,43 @@ def test_resolve_and_storage_seam(tmp_path):
     assert st.kind(loc.path) == "dir" and st.list_files(loc.path) == ["d/f"]
     with pytest.raises(NotImplementedError):
         storage_for(resolve("s3://bucket/key"))
+
+
+
+HOSTILE_NAMES = ["it's\\here\n", 'tab\there "q"', "cr\r\nlf", "plain ✓ #;?%20", "end;", "end?", "a;b?c", "x?;?"]
+
+
+def _ray_resolves(path: str) -> str:
+    from ray.data.datasource.path_util import _resolve_paths_and_filesystem
+    import pyarrow.fs as pafs
+
+    [resolved], _ = _resolve_paths_and_filesystem(path, pafs.LocalFileSystem())
+    return resolved
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_staging_path_survives_rays_path_resolution(tmp_path, name):
+    # Ray Data resolves write paths with urllib, which deletes tabs and line breaks and drops
+    # an empty ;params/?query: the staging dir Ray is given must come back unchanged, or Ray
+    # writes somewhere else than where the rows are counted and committed from
+    t = make_target("out", str(tmp_path / '"q"' / name), "csv", "overwrite", "r1")
+    assert _ray_resolves(t.staging) == t.staging
+    assert t.location.name == name  # the target itself keeps its exact name
+    assert os.path.basename(t.staging).startswith(".") and t.staging.endswith(".etl-staging-r1")
+
+
+@pytest.mark.parametrize("tail", HOSTILE_NAMES + ["ok", "a;b", "a?b", "a#b", "%0A", "a;b;c?d;e", "?", ";"])
+def test_ray_keeps_path_agrees_with_ray(tail):
+    for path in (f"/tmp/x/{tail}", f"/tmp/{tail}/y", f"/tmp/{tail}/.y.etl-staging-r"):
+        assert writes.ray_keeps_path(path) == (_ray_resolves(path) == path), path
+
+
+def test_staging_names_stay_apart_when_only_line_breaks_differ(tmp_path):
+    a, b = (make_target("out", str(tmp_path / n), "csv", "overwrite", "r") for n in ("a\n", "a\t"))
+    assert a.staging != b.staging
+    assert make_target("out", str(tmp_path / "plain"), "csv", "overwrite", "r").staging == str(tmp_path / ".plain.etl-staging-r")
+
+
+def test_a_line_break_in_a_parent_directory_is_refused(tmp_path):
+    with pytest.raises(WriteError, match="Ray Data cannot write under this directory"):
+        make_target("sink", str(tmp_path / "a\nb" / "out"), "csv", "error", "r")

@@ -112,3 +112,15 @@ def test_write_rejects_unknown_sinks_and_double_writes(ray_local, tmp_path):
     with pytest.raises(WriteError, match="twice"):
         run.write(None, node="out", path=str(tmp_path / "b"), format="csv", mode="error")
     assert not (tmp_path / "a").exists()  # planning writes nothing
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_target_name_with_quotes_backslash_and_line_break(ray_local, tmp_path, fmt):
+    # the `escaping` golden's path: Ray deletes "\n" from write paths (urllib), so it used to
+    # write beside the staging dir, and the run reported 0 rows and committed an empty target
+    target = tmp_path / "out" / '"q"' / "it's\\here\n"
+    run = write(ray_local, frame(20), target, fmt, "overwrite", "esc")
+    assert run.rows_written == {"out": 20}
+    assert run.commit() == {"out": 20}
+    assert sorted(p.name for p in target.parent.iterdir()) == ["it's\\here\n"]
+    pd.testing.assert_frame_equal(read_back(target, fmt), frame(20), check_dtype=False)
