@@ -193,6 +193,15 @@ describe("runs", () => {
     const snap = await caller.runs.get({ runId });
     expect(snap.state).toBe("failed");
     expect(snap.error?.code).toBe("RAY_LOST");
+    // Ray comes back with the job still running: it is stopped, so it cannot commit behind a failed run
+    ray.down = false;
+    await new Promise((r) => setTimeout(r, 2_100));
+    await pass(m);
+    expect(ray.stops).toEqual([runId]);
+    ray.jobs.get(runId)!.status = "STOPPED";
+    await new Promise((r) => setTimeout(r, 2_100));
+    await pass(m);
+    expect((await database.run.findUniqueOrThrow({ where: { id: runId } })).rayStatus).toBe("STOPPED");
   });
 
   it("settles a job that failed with the failing node and the user's line", async () => {

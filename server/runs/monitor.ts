@@ -60,6 +60,7 @@ export class RunMonitor {
   private readonly submitting = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly firstRefusal = new Map<string, number>();
+  private lastReap = 0;
   private readonly log: (m: string) => void;
 
   constructor(private readonly o: RunMonitorOptions) {
@@ -115,6 +116,7 @@ export class RunMonitor {
       await this.dispatch();
       const active = await this.o.db.run.findMany({ where: { state: { in: ["submitted", "running"] } }, orderBy: { createdAt: "asc" } });
       await Promise.all(active.filter((r) => !this.submitting.has(r.id)).map((r) => this.follow(r).catch((e) => this.log(`following ${r.id} failed: ${e instanceof Error ? e.message : e}`))));
+      await this.reapLost();
     } catch (e) {
       this.log(`monitor pass failed: ${e instanceof Error ? e.stack ?? e.message : e}`);
     }
@@ -195,7 +197,8 @@ export class RunMonitor {
   private async fail(run: RunRow, code: string, message: string): Promise<void> {
     const n = await this.o.db.run.updateMany({
       where: { id: run.id, state: { in: ["queued", "submitted", "running"] } },
-      data: { state: "failed", endedAt: new Date(), errorCode: code, errorMessage: message, errorNodeId: null, errorUdfLine: null },
+      // A job we lost contact with may still run: ask for it to be stopped once Ray answers again.
+      data: { state: "failed", endedAt: new Date(), errorCode: code, errorMessage: message, errorNodeId: null, errorUdfLine: null, ...(code === "RAY_LOST" ? { cancelRequested: true } : {}) },
     });
     if (n.count) {
       this.log(`${run.id} failed: ${message}`);
@@ -240,6 +243,35 @@ export class RunMonitor {
       }
     }
     await this.apply(run, info, log);
+  }
+
+  /**
+   * Runs failed with RAY_LOST gave up on a job that may still be running: once Ray answers
+   * again, stop such a job (so it cannot commit output behind a failed run) and record its end.
+   */
+  private async reapLost(): Promise<void> {
+    if (Date.now() - this.lastReap < STOP_RETRY_MS) return;
+    this.lastReap = Date.now();
+    const lost = await this.o.db.run.findMany({
+      where: { state: "failed", errorCode: "RAY_LOST", cancelRequested: true, NOT: { rayStatus: { in: ["STOPPED", "SUCCEEDED", "FAILED", "GONE"] } } },
+      take: 20,
+    });
+    for (const run of lost) {
+      let info: RayJobInfo | null;
+      try {
+        info = await this.o.client.get(run.id);
+      } catch {
+        return; // still out of reach
+      }
+      if (info && !TERMINAL_STATUSES.includes(info.status)) {
+        this.log(`${run.id}: Ray is back and the job still runs; stopping it`);
+        await this.o.client.stop(run.id).catch(() => false);
+        continue;
+      }
+      await this.o.db.run.updateMany({ where: { id: run.id }, data: { rayStatus: info?.status ?? "GONE", rayMessage: info?.message ?? null } });
+      if (info?.status !== "SUCCEEDED") cleanupRunOutputs(run.document, run.id, this.o.baseDir);
+      else this.log(`${run.id}: the job succeeded after contact was lost; its output was committed`);
+    }
   }
 
   private async repeatStop(id: string): Promise<void> {
