@@ -14,6 +14,7 @@ import { useEditor, useEditorState } from "./editor-context";
 import { nodeTone, TONE_COLOR } from "./kind-style";
 import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
 import { PipelineNodeComponent, type PipelineFlowNode } from "./pipeline-node";
+import { RunOverlay } from "@/components/runs/run-overlay";
 
 export const PALETTE_MIME = "application/x-etl-node-kind";
 
@@ -178,6 +179,7 @@ export function Canvas() {
         onlyRenderVisibleElements={doc.nodes.length > 150}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd2dc" />
+        <RunOverlay />
         <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
         <MiniMap<PipelineFlowNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
       </ReactFlow>

@@ -21,6 +21,8 @@ import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
 import { Palette } from "./palette";
 import { ProblemsPanel } from "./problems-panel";
 import { ScriptPanel } from "./script-panel";
+import { RunControls } from "@/components/runs/run-controls";
+import { RunPanel } from "@/components/runs/run-panel";
 import { ShortcutsHelp } from "./shortcuts";
 import { EditorStore } from "./store";
 import { useEditorAnalysis } from "./use-analysis";
@@ -132,6 +134,7 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
           />
           <SaveBadge autosave={autosave} />
           <div className="bar-spacer" />
+          <RunControls pipelineId={id} autosave={autosave} />
           <div className="btn-group" role="group" aria-label="History">
             <button type="button" className="btn" onClick={() => store.undo()} disabled={!state.undoLabel} title={state.undoLabel ? `Undo ${state.undoLabel} (${mod}+Z)` : "Nothing to undo"}>↶ Undo</button>
             <button type="button" className="btn" onClick={() => store.redo()} disabled={!state.redoLabel} title={state.redoLabel ? `Redo ${state.redoLabel} (Shift+${mod}+Z)` : "Nothing to redo"}>↷ Redo</button>
@@ -147,6 +150,7 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
           <Palette />
           <div className="editor-center">
             <Canvas />
+            <RunPanel pipelineId={id} />
             <section className={`dock${dockOpen ? "" : " closed"}`} aria-label="Panels">
               <div className="dock-tabs" role="tablist" aria-label="Panels">
                 <DockTabButton tab="problems" current={tab} onSelect={(t) => { setTab(t); setDockOpen(true); }}>
