@@ -2,6 +2,7 @@
 // the hardware they ran on. Never assertions: machines are noisy.
 //  1. compiled acceptance pipeline vs a hand-written tutorial-style Ray Data script (2M rows)
 //  2. compile of a 500-node pipeline; validation + schema propagation of the same
+//  3. runs (bench/runs-bench.ts): Run -> job RUNNING, event -> canvas latency, event overhead
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
