@@ -3,6 +3,7 @@
 // the database holds, so reopening a page replays a run from any web process.
 import { z } from "zod";
 import { rayClient } from "../../runner/ray-service";
+import { monitorHandle } from "../../runs/monitor-handle";
 import { cancelRun, createRun, getRun, listRuns, retryRun } from "../../runs/service";
 import { loadSnapshot, RUN_STATES, RunSnapshotSchema, RunSummarySchema, snapshotKey, TERMINAL_RUN_STATES } from "../../runs/snapshot";
 import { AppError } from "../../errors";
@@ -21,12 +22,21 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** `next dev` has no app process (server/main.ts) to follow runs: start the monitor here once. */
+function ensureDevMonitor(): void {
+  if (process.env.NODE_ENV !== "development" || process.env.ETL_RUN_MONITOR === "0" || monitorHandle()) return;
+  void import("../../runs/start-monitor").then((m) => m.startRunMonitor()).catch((e) => console.error("[runs] monitor failed to start:", e));
+}
+
 export const runsRouter = router({
   /** Queues a run of a saved version; `toNodeId` (a write node) runs only its branch. */
   start: publicProcedure
     .input(z.object({ pipelineId: z.string().min(1), version: z.number().int().positive().optional(), toNodeId: z.string().min(1).nullish() }))
     .output(z.object({ runId: z.string() }))
-    .mutation(async ({ ctx, input }) => ({ runId: await createRun(ctx.db, { ...input, trigger: "manual" }) })),
+    .mutation(async ({ ctx, input }) => {
+      ensureDevMonitor();
+      return { runId: await createRun(ctx.db, { ...input, trigger: "manual" }) };
+    }),
 
   cancel: publicProcedure
     .input(RunId)
