@@ -19,7 +19,16 @@ export function useEditor(): EditorContextValue {
   return v;
 }
 
-/** The store's current state; re-renders on every store change. */
+/** The store's current state; re-renders on every store change (drags included). */
 export function useEditorState(store: EditorStore): EditorState {
   return useSyncExternalStore(store.subscribe, store.getState, store.getState);
+}
+
+/**
+ * One part of the store's state; re-renders only when that part changes. The selector must
+ * return something the store keeps stable (doc, selectedNodes, a label...), not a new object.
+ */
+export function useEditorSelector<T>(store: EditorStore, select: (s: EditorState) => T): T {
+  const get = () => select(store.getState());
+  return useSyncExternalStore(store.subscribe, get, get);
 }

@@ -15,7 +15,7 @@ import { downloadText } from "@/lib/download";
 import { isEditableTarget, modKey, modLabel } from "@/lib/keys";
 import { useTRPC } from "@/lib/trpc";
 import { Canvas } from "./canvas";
-import { EditorContext, useEditorState, type EditorContextValue } from "./editor-context";
+import { EditorContext, useEditorSelector, type EditorContextValue } from "./editor-context";
 import { HistoryPanel } from "./history-panel";
 import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
 import { Palette } from "./palette";
@@ -53,8 +53,9 @@ type DockTab = "problems" | "script" | "history";
 
 function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineDocument; version: number }) {
   const [store] = useState(() => new EditorStore(initial));
-  const state = useEditorState(store);
-  const analysis = useEditorAnalysis(state.doc);
+  // Only the document: drags and selection re-render the canvas, not the whole editor.
+  const doc = useEditorSelector(store, (s) => s.doc);
+  const analysis = useEditorAnalysis(doc);
   const autosave = useAutosave(store, id, version);
   const rf = useReactFlow();
   const toast = useToast();
@@ -120,7 +121,6 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
 
   const errors = analysis.analysis.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = analysis.analysis.diagnostics.length - errors;
-  const mod = modLabel();
 
   return (
     <EditorContext.Provider value={ctx}>
@@ -129,16 +129,13 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
           <Link href="/" className="brand-mini" aria-label="All pipelines">◆ Pipelines</Link>
           <span className="crumb-sep" aria-hidden>/</span>
           <input
-            className="name-input" aria-label="Pipeline name" value={state.doc.name}
+            className="name-input" aria-label="Pipeline name" value={doc.name}
             onChange={(e) => store.setPipelineName(e.target.value)} onBlur={() => store.breakCoalescing()}
           />
           <SaveBadge autosave={autosave} />
           <div className="bar-spacer" />
           <RunControls pipelineId={id} autosave={autosave} />
-          <div className="btn-group" role="group" aria-label="History">
-            <button type="button" className="btn" onClick={() => store.undo()} disabled={!state.undoLabel} title={state.undoLabel ? `Undo ${state.undoLabel} (${mod}+Z)` : "Nothing to undo"}>↶ Undo</button>
-            <button type="button" className="btn" onClick={() => store.redo()} disabled={!state.redoLabel} title={state.redoLabel ? `Redo ${state.redoLabel} (Shift+${mod}+Z)` : "Nothing to redo"}>↷ Redo</button>
-          </div>
+          <UndoRedo store={store} />
           <div className="btn-group" role="group" aria-label="View">
             <button type="button" className="btn" onClick={layout} title="Arrange nodes left to right (L)">Auto-layout</button>
             <button type="button" className="btn" onClick={fit} title="Zoom to fit (F)">Zoom to fit</button>
@@ -177,6 +174,18 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
         <ConflictDialog autosave={autosave} />
       </div>
     </EditorContext.Provider>
+  );
+}
+
+function UndoRedo({ store }: { store: EditorStore }) {
+  const undo = useEditorSelector(store, (s) => s.undoLabel);
+  const redo = useEditorSelector(store, (s) => s.redoLabel);
+  const mod = modLabel();
+  return (
+    <div className="btn-group" role="group" aria-label="History">
+      <button type="button" className="btn" onClick={() => store.undo()} disabled={!undo} title={undo ? `Undo ${undo} (${mod}+Z)` : "Nothing to undo"}>↶ Undo</button>
+      <button type="button" className="btn" onClick={() => store.redo()} disabled={!redo} title={redo ? `Redo ${redo} (Shift+${mod}+Z)` : "Nothing to redo"}>↷ Redo</button>
+    </div>
   );
 }
 

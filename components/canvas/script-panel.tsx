@@ -7,15 +7,16 @@ import { ScriptView } from "@/components/script/script-view";
 import { downloadText } from "@/lib/download";
 import { useTRPC } from "@/lib/trpc";
 import { useDebounced } from "@/lib/use-debounced";
-import { useEditor, useEditorState } from "./editor-context";
+import { useEditor, useEditorSelector } from "./editor-context";
 
 type Compiled = { python: string | null; sourceMap: Record<string, [number, number]>; diagnostics: { message: string; nodeId?: string; severity: string }[] };
 
 export function ScriptPanel({ pipelineId }: { pipelineId: string }) {
   const trpc = useTRPC();
   const { store, focusNode } = useEditor();
-  const state = useEditorState(store);
-  const doc = useDebounced(state.doc, 300);
+  const current = useEditorSelector(store, (s) => s.doc);
+  const selectedNodes = useEditorSelector(store, (s) => s.selectedNodes);
+  const doc = useDebounced(current, 300);
   const compile = useMutation(trpc.pipelines.compile.mutationOptions());
   const [result, setResult] = useState<Compiled | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
@@ -30,8 +31,8 @@ export function ScriptPanel({ pipelineId }: { pipelineId: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doc]);
 
-  const highlight = result?.python ? state.selectedNodes.flatMap((id) => (result.sourceMap[id] ? [result.sourceMap[id]] : [])) : [];
-  const stale = doc !== state.doc || compile.isPending;
+  const highlight = result?.python ? selectedNodes.flatMap((id) => (result.sourceMap[id] ? [result.sourceMap[id]] : [])) : [];
+  const stale = doc !== current || compile.isPending;
   return (
     <div className="script-panel">
       <div className="panel-toolbar">

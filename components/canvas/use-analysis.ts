@@ -4,7 +4,7 @@
 // path) and Python syntax checks of UDF sources (python.check, debounced, cached per text).
 import { useMutation, useQueries } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { analyze, type Analysis, type Diagnostic, type PipelineDocument, type PythonCheck, type SourceLookup } from "@/server/pipeline";
+import { analyze, type Analysis, type AnalyzeContext, type Diagnostic, type PipelineDocument, type PythonCheck, type SourceLookup } from "@/server/pipeline";
 import { useTRPC } from "@/lib/trpc";
 import { useDebounced } from "@/lib/use-debounced";
 
@@ -18,7 +18,12 @@ export interface EditorAnalysis {
   readonly loadingPaths: ReadonlySet<string>;
   /** UDF node ids whose Python check is still on its way. */
   readonly pythonPending: ReadonlySet<string>;
+  /** The facts analyze() ran with, for checking one node on its own (the inspector). */
+  readonly context: AnalyzeContext;
 }
+
+/** Above this many nodes the whole-pipeline analysis waits for a pause in typing. */
+const LARGE = 80;
 
 function readPaths(doc: PipelineDocument): string[] {
   const out = new Set<string>();
@@ -100,11 +105,12 @@ export function useEditorAnalysis(doc: PipelineDocument): EditorAnalysis {
     }
   }
   const sourcesKey = Object.keys(sources).join(",") + lookupKey;
-  const analysis = useMemo(
-    () => analyze(doc, { sources, python }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [doc, sourcesKey, pythonKey],
-  );
+  // Large pipelines: analyse after a short pause, so typing stays instant; the inspector checks
+  // the node being edited on its own meanwhile (its input schema does not depend on it).
+  const debouncedDoc = useDebounced(doc, 150);
+  const analysisDoc = doc.nodes.length > LARGE ? debouncedDoc : doc;
+  const context = useMemo<AnalyzeContext>(() => ({ sources, python }), [sourcesKey, pythonKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const analysis = useMemo(() => analyze(analysisDoc, context), [analysisDoc, context]);
   const byNode = useMemo(() => {
     const m = new Map<string, Diagnostic[]>();
     for (const d of analysis.diagnostics) {
@@ -115,6 +121,11 @@ export function useEditorAnalysis(doc: PipelineDocument): EditorAnalysis {
     }
     return m;
   }, [analysis]);
-  const stableSources = useMemo(() => sources, [sourcesKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  return { analysis, byNode, sources: stableSources, loadingPaths, pythonPending };
+  const loadingKey = [...loadingPaths].join("\n");
+  const pendingKey = [...pythonPending].join(",");
+  return useMemo(
+    () => ({ analysis, byNode, sources: context.sources ?? {}, loadingPaths, pythonPending, context }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [analysis, byNode, context, loadingKey, pendingKey],
+  );
 }

@@ -1,9 +1,9 @@
 "use client";
 // The inspector: one form per node kind for the selected node, fed by the schema flowing into
 // it; node-level problems at the top; the pipeline overview when nothing (or several) is selected.
-import { useCallback, type ReactNode } from "react";
-import { KINDS, type NodeKind, type PipelineNode } from "@/server/pipeline";
-import { useEditor, useEditorState } from "@/components/canvas/editor-context";
+import { useCallback, useMemo, type ReactNode } from "react";
+import { KINDS, nodeOutput, type DiagnosticCode, type NodeKind, type PipelineNode } from "@/server/pipeline";
+import { useEditor, useEditorSelector } from "@/components/canvas/editor-context";
 import { KIND_GLYPH, nodeTone } from "@/components/canvas/kind-style";
 import { AddColumnForm } from "./add-column-form";
 import { DropColumnsForm } from "./drop-columns-form";
@@ -23,13 +23,20 @@ const FORMS: { [K in NodeKind]: (p: FormProps<K>) => ReactNode } = {
   write: WriteForm,
 };
 
+/** Problems about the node's place in the graph; everything else comes from the node's own check. */
+const GRAPH_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>([
+  "E_NODE_ID_INVALID", "E_NODE_ID_DUPLICATE", "E_EDGE_DANGLING", "E_EDGE_SELF", "E_EDGE_DUPLICATE", "E_CYCLE",
+  "E_INPUT_MISSING", "E_INPUT_MULTIPLE", "E_SOURCE_HAS_INPUT", "E_SINK_HAS_OUTPUT", "W_NODE_UNUSED", "E_WRITE_PATH_CONFLICT",
+]);
+
 export function Inspector() {
   const { store } = useEditor();
-  const state = useEditorState(store);
-  const selected = state.selectedNodes.length === 1 ? state.doc.nodes.find((n) => n.id === state.selectedNodes[0]) : undefined;
+  const doc = useEditorSelector(store, (s) => s.doc);
+  const selectedNodes = useEditorSelector(store, (s) => s.selectedNodes);
+  const selected = selectedNodes.length === 1 ? doc.nodes.find((n) => n.id === selectedNodes[0]) : undefined;
   return (
     <aside className="inspector" aria-label="Inspector">
-      {selected ? <NodeInspector key={selected.id} node={selected} /> : <Overview count={state.selectedNodes.length} />}
+      {selected ? <NodeInspector key={selected.id} node={selected} /> : <Overview count={selectedNodes.length} />}
     </aside>
   );
 }
@@ -37,9 +44,13 @@ export function Inspector() {
 function NodeInspector({ node }: { node: PipelineNode }) {
   const { store, analysis } = useEditor();
   const spec = KINDS[node.kind];
-  const diags = analysis.byNode.get(node.id) ?? [];
   const input = analysis.analysis.inputSchemas.get(node.id) ?? null;
-  const output = analysis.analysis.schemas.get(node.id) ?? null;
+  // The node checked on its own, on every keystroke: instant even when the whole pipeline is
+  // large. Its input schema does not depend on its own settings, so the last analysis has it.
+  const own = useMemo(() => nodeOutput(node, input, analysis.context), [node, input, analysis.context]);
+  const graph = analysis.byNode.get(node.id);
+  const diags = useMemo(() => [...(graph ?? []).filter((d) => GRAPH_CODES.has(d.code)), ...own.diagnostics], [graph, own]);
+  const output = own.schema;
   const set = useCallback((patch: object, field: string) => store.updateParams(node.id, patch as Record<string, unknown>, field), [store, node.id]);
   const commit = useCallback(() => store.breakCoalescing(), [store]);
   const Form = FORMS[node.kind] as (p: FormProps<NodeKind>) => ReactNode;
@@ -92,7 +103,7 @@ function SchemaSection({ title, schema }: { title: string; schema: readonly { na
 
 function Overview({ count }: { count: number }) {
   const { store, analysis } = useEditor();
-  const doc = useEditorState(store).doc;
+  const doc = useEditorSelector(store, (s) => s.doc);
   const errors = analysis.analysis.diagnostics.filter((d) => d.severity === "error").length;
   return (
     <div className="inspector-body">

@@ -42,7 +42,7 @@ export function ExpressionEditor(props: {
       }],
     }),
     // In the body, so the completion list is not clipped by the scrolling inspector.
-    tooltips({ parent: document.body }),
+    typeof document === "undefined" ? [] : tooltips({ parent: document.body }),
     EditorView.lineWrapping,
     placeholder("e.g. helpful_votes / total_votes"),
     editorTheme,
