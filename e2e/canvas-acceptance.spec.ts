@@ -13,7 +13,7 @@ import {
 test.use({ viewport: { width: 1600, height: 1000 } });
 
 test("builds, checks, compiles and reloads the acceptance pipeline", async ({ page }, testInfo) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000); // a long journey; the machine may be busy
   await page.goto("/");
   await page.getByRole("button", { name: "New pipeline" }).click();
   const dialog = page.getByRole("dialog", { name: "New pipeline" });
@@ -97,7 +97,13 @@ test("builds, checks, compiles and reloads the acceptance pipeline", async ({ pa
   await expect(fieldError).toContainText("Did you mean 'total_votes'?");
   await expect(expression).toHaveAccessibleDescription(/Unknown column 'totl_votes'/);
   await expect(nodeEl(page, "add_1").getByRole("img", { name: /problem/ })).toBeVisible();
-  await expect(page.getByRole("list", { name: "Problems" })).toContainText("Unknown column 'totl_votes'");
+  const problems = page.getByRole("list", { name: "Problems" });
+  await expect(problems).toContainText("Unknown column 'totl_votes'");
+  // Clicking a problem selects its node.
+  await clickEmptyCanvas(page);
+  await expect(insp.getByRole("heading", { name: "Pipeline" })).toBeVisible();
+  await problems.getByRole("button", { name: /Unknown column 'totl_votes'/ }).click();
+  await expect(insp.locator(".node-id")).toHaveText("add_1");
   // ...and both gone once fixed.
   await fillCode(page, "Expression", "helpful_votes / total_votes");
   await expect(fieldError).toHaveCount(0);
@@ -132,6 +138,12 @@ test("builds, checks, compiles and reloads the acceptance pipeline", async ({ pa
   await expect(insp.getByLabel("Mode")).toHaveValue("overwrite");
   await page.getByRole("tab", { name: /Problems/ }).click();
   await expect(page.getByText("No problems. The pipeline is ready to compile.")).toBeVisible();
+  // Hovering a node shows the schema flowing out of it: 15 columns + partition + ratio - review_body.
+  await nodeEl(page, "drop_1").hover();
+  const schema = page.getByRole("tooltip", { name: "Output schema of drop_1" });
+  await expect(schema).toContainText("Output schema · 16 columns");
+  await expect(schema).toContainText("helpful_ratio");
+  await expect(schema).not.toContainText("review_body");
 
   // The finished pipeline, laid out, as an artifact.
   await page.getByRole("button", { name: "Auto-layout" }).click();
