@@ -30,7 +30,7 @@ export function env(): Env {
     ...parsed,
     dataDir,
     databaseUrl: parsed.DATABASE_URL ?? `file:${path.join(dataDir, "app.db")}`,
-    python: process.env.ETL_PYTHON ?? path.join(parsed.ETL_ROOT, ".venv", "bin", "python"),
+    python: process.env.ETL_PYTHON ?? path.join(/* turbopackIgnore: true */ parsed.ETL_ROOT, ".venv", "bin", "python"),
   };
   return cached;
 }

@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const VENV_PYTHON = process.platform === "win32" ? path.join(".venv", "Scripts", "python.exe") : path.join(".venv", "bin", "python");
+// turbopackIgnore: the bundler must not trace .venv/bin/python (a symlink out of the project).
+const VENV_PYTHON = process.platform === "win32" ? path.join(/* turbopackIgnore: true */ ".venv", "Scripts", "python.exe") : path.join(/* turbopackIgnore: true */ ".venv", "bin", "python");
 let found: string | undefined;
 
 /**
@@ -27,11 +28,11 @@ function locate(): string {
   starts.push(process.cwd());
   for (const start of starts) {
     for (let dir = start; ; dir = path.dirname(dir)) {
-      const candidate = path.join(dir, VENV_PYTHON);
+      const candidate = path.join(/* turbopackIgnore: true */ dir, VENV_PYTHON);
       if (existsSync(candidate)) return candidate;
       if (path.dirname(dir) === dir) break;
     }
   }
   // Nothing found: name the expected place so the spawn error is self-explanatory.
-  return path.join(process.cwd(), VENV_PYTHON);
+  return path.join(/* turbopackIgnore: true */ process.cwd(), VENV_PYTHON);
 }
