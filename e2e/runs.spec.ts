@@ -81,7 +81,7 @@ async function openEditor(page: Page, id: string) {
   await expect(page.getByRole("status", { name: "Save status" })).toHaveText(/^Saved · v\d+/);
 }
 
-test("runs the acceptance pipeline from the canvas: every node runs and succeeds, rows match the output", async ({ page, request }) => {
+test("runs the acceptance pipeline from the canvas: every node runs and succeeds, rows match the output", async ({ page, request }, testInfo) => {
   test.setTimeout(300_000);
   const out = `out/e2e-run-${Date.now()}`;
   const id = await seedPipeline(request, `Run ${Date.now()}`, pipelineDoc(out, { keep: KEEP(0.5), flag: FLAG_SLOW }));
@@ -108,6 +108,7 @@ test("runs the acceptance pipeline from the canvas: every node runs and succeeds
   await expect(page.getByTestId("run-edge-keep-out")).toHaveText(`${written.toLocaleString("en-US")} rows`);
   // read, add-column, drop-columns and the filter ran fused as one Ray stage
   await expect(page.locator('[data-testid^="run-fused-"]').first()).toContainText("one Ray stage");
+  await page.screenshot({ path: testInfo.outputPath("run-succeeded.png") });
 
   // the run is listed with its duration
   await page.getByRole("tab", { name: "Runs" }).click();
