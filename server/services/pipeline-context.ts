@@ -13,11 +13,11 @@ export interface PipelineContext {
 
 /** Where relative pipeline paths resolve: $ETL_BASE_DIR, else the project root. */
 export function baseDir(): string {
-  return path.resolve(process.env.ETL_BASE_DIR ?? process.env.ETL_ROOT ?? process.cwd());
+  return path.resolve(/* turbopackIgnore: true */ process.env.ETL_BASE_DIR ?? process.env.ETL_ROOT ?? process.cwd());
 }
 
 export function resolvePath(p: string, base = baseDir()): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || path.isAbsolute(p) ? p : path.join(base, p);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || path.isAbsolute(p) ? p : path.join(/* turbopackIgnore: true */ base, p);
 }
 
 /** Gathers source facts and Python checks for a document, concurrently. */
