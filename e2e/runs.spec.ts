@@ -116,6 +116,13 @@ test("runs the acceptance pipeline from the canvas: every node runs and succeeds
   await expect(list.getByRole("row")).toHaveCount(2);
   await expect(list.getByRole("row").nth(1)).toContainText("Succeeded");
   await expect(list.getByRole("cell", { name: /^Duration of / })).toHaveText(/^\d+(\.\d)? s$|^\d+ min \d\d s$/);
+
+  // reopening the page replays the finished run from the database
+  const runId = (await page.locator("code.run-id").textContent())!;
+  await page.goto(`/pipelines/${id}?run=${runId}`);
+  await expect(runState(page)).toHaveText("Succeeded");
+  await expect(runNode(page, "out")).toHaveAttribute("data-rows", String(written));
+  for (const n of NODES) await expect(runNode(page, n)).toHaveAttribute("data-state", "succeeded");
 });
 
 test("a UDF that raises fails the run at its node and line; the previous output is untouched", async ({ page, request }) => {
