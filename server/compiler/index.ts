@@ -6,3 +6,4 @@ export { emitRay, RUNTIME_VERSION, type SourceMap, type EmitResult } from "./emi
 export { RUNTIME_FN_NAMES } from "./emit/expr-emit";
 export type { LineRange } from "./emit/python-writer";
 export type { Ir, Op, OpKind } from "./ir";
+export { compilePreview, previewSubgraph, PREVIEW_SINK_PATH, type PreviewCompileResult, type PreviewSubgraph } from "./preview";

@@ -61,18 +61,19 @@ export function opComment(op: Op): string {
 
 /**
  * Write one op's block (comment line + code) at the writer's current indentation.
- * `sourceConst` names the module-level constant holding a UDF's source.
+ * `sourceConst` names the module-level constant holding a UDF's source; `reader` is the
+ * function a read calls with the same arguments (a preview passes its sampler).
  * Example: emitOp(w, sortOp, () => "") writes
  *   # [sort] sort by total_votes desc (nulls last)
  *   ds_sort = ds_keep.sort(["total_votes"], descending=[True])
  */
-export function emitOp(w: PythonWriter, op: Op, sourceConst: (nodeId: string) => string): void {
+export function emitOp(w: PythonWriter, op: Op, sourceConst: (nodeId: string) => string, reader = "ray.data.read_parquet"): void {
   w.line(opComment(op));
   const out = op.kind === "write" ? "" : dsVar(op.nodeId);
   const input = op.input === null ? "" : dsVar(op.input);
   switch (op.kind) {
     case "read":
-      w.call(`${out} = ray.data.read_parquet(`, [`rt.path(${pyStr(op.path)})`, `partitioning=Partitioning(${pyStr(op.partitioning)})`]);
+      w.call(`${out} = ${reader}(`, [`rt.path(${pyStr(op.path)})`, `partitioning=Partitioning(${pyStr(op.partitioning)})`]);
       if (op.columns !== null) {
         const why = op.notes.includes(PUSHDOWN_NOTE) ? `  # ${PUSHDOWN_NOTE}` : "  # columns chosen on the node";
         hugList(w, `${out} = ${out}.select_columns([`, op.columns.map(pyStr), `])${why}`);

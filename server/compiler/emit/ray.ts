@@ -36,16 +36,7 @@ export function emitRay(ir: Ir): EmitResult {
   w.blank();
   w.line(`rt.require_runtime(${pyStr(RUNTIME_VERSION)})`);
 
-  if (udfs.length > 0) {
-    w.blank();
-    w.line("# --- user code (each UDF runs as its own module; tracebacks show its own line numbers) ---");
-    for (const op of udfs) {
-      if (op.kind !== "python-column" && op.kind !== "udf-filter") continue;
-      w.blank();
-      w.line(opComment(op));
-      w.line(`${sourceConst(op.nodeId)} = ${pyMultiline(op.source)}`);
-    }
-  }
+  userCode(w, udfs, sourceConst);
 
   w.blank().line();
   plan(w, ir);
@@ -60,6 +51,19 @@ export function emitRay(ir: Ir): EmitResult {
   w.line('if __name__ == "__main__":');
   w.indented(() => w.line("rt.main(PLAN, build)"));
   return { python: w.text(), sourceMap: w.ranges() };
+}
+
+/** The UDF source constants, one commented block per UDF op (nothing when there are none). */
+export function userCode(w: PythonWriter, udfs: readonly Op[], sourceConst: (nodeId: string) => string): void {
+  if (udfs.length === 0) return;
+  w.blank();
+  w.line("# --- user code (each UDF runs as its own module; tracebacks show its own line numbers) ---");
+  for (const op of udfs) {
+    if (op.kind !== "python-column" && op.kind !== "udf-filter") continue;
+    w.blank();
+    w.line(opComment(op));
+    w.line(`${sourceConst(op.nodeId)} = ${pyMultiline(op.source)}`);
+  }
 }
 
 function header(w: PythonWriter, ir: Ir): void {
@@ -80,7 +84,7 @@ export function scriptFileName(pipelineId: string): string {
 }
 
 /** Import only what the script uses, so a taken-away script passes a linter. */
-function imports(w: PythonWriter, ops: readonly Op[]): void {
+export function imports(w: PythonWriter, ops: readonly Op[]): void {
   const actors = ops.some((o) => (o.kind === "python-column" || o.kind === "udf-filter") && o.compute.strategy === "actors");
   const uses = new Set<ExprImport>();
   for (const o of ops) if (o.kind === "with-column") for (const u of exprImports(o.expr)) uses.add(u);
