@@ -10,6 +10,7 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const b = spawnSync("node", [join(root, "scripts", "build-if-needed.mjs")], { stdio: "inherit" });
 if (b.status !== 0) process.exit(b.status ?? 1);
-const child = spawn("npx", ["tsx", "server/main.ts"], { cwd: root, stdio: "inherit" });
+// node itself with tsx's loader (not `npx tsx`): signals reach the app process directly.
+const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: root, stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));
