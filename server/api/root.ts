@@ -2,6 +2,7 @@
 // inferred AppRouter type.
 import { healthRouter } from "./routers/health";
 import { pipelinesRouter } from "./routers/pipelines";
+import { previewRouter } from "./routers/preview";
 import { pythonRouter } from "./routers/python";
 import { runsRouter } from "./routers/runs";
 import { sourcesRouter } from "./routers/sources";
@@ -13,6 +14,7 @@ export const appRouter = router({
   sources: sourcesRouter,
   python: pythonRouter,
   runs: runsRouter,
+  preview: previewRouter,
 });
 
 export type AppRouter = typeof appRouter;

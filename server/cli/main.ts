@@ -3,6 +3,7 @@
 //   npm run etl -- compile FILE [--out FILE.py]
 //   npm run etl -- run FILE [--address RAY_JOBS_URL] [--keep-ray]
 //   npm run etl -- inspect PATH [--json]
+//   npm run etl -- preview FILE NODE_ID [--rows N] [--json]
 import fs from "node:fs";
 import path from "node:path";
 import { compile } from "../compiler";
@@ -15,13 +16,17 @@ import { localRayFromEnv, rayAddress, rayClient } from "../runner/ray-service";
 import { baseDir, gatherContext } from "../services/pipeline-context";
 import { datasetFacts, sampleRow } from "../storage";
 import { formatInspection } from "../storage/inspect-format";
+import { formatPreview } from "../preview/format";
+import { PreviewService } from "../preview/service";
+import { PreviewWorker } from "../preview/worker";
 import { ProgressView } from "./progress";
 
 const USAGE = `usage: etl <command> [options]
   check FILE [--json]                      diagnostics for a pipeline file
   compile FILE [--out FILE.py]             print the generated Ray Data script
   run FILE [--address URL] [--keep-ray]    run on Ray (default: a local head, started if needed)
-  inspect PATH [--json]                    dataset facts from parquet footers, without reading data`;
+  inspect PATH [--json]                    dataset facts from parquet footers, without reading data
+  preview FILE NODE_ID [--rows N] [--json] sample rows after a node (the pipeline's own code on a sample)`;
 
 const cwd = process.env.INIT_CWD ?? process.cwd();
 const root = process.env.ETL_ROOT ?? process.cwd();
@@ -151,6 +156,31 @@ async function cmdInspect(args: string[]) {
   else process.stdout.write(`${formatInspection(facts.facts, sample)}\n`);
 }
 
+async function cmdPreview(args: string[]) {
+  const json = flag(args, "--json");
+  const rowsArg = option(args, "--rows");
+  const rows = rowsArg === undefined ? 20 : Number(rowsArg);
+  if (!Number.isInteger(rows) || rows < 1 || rows > 5000) fail("--rows must be a whole number from 1 to 5000");
+  const nodeId = args[1];
+  if (!nodeId) fail(`missing NODE_ID\n${USAGE}`);
+  const { doc, diagnostics } = await load(args[0]);
+  if (!doc) fail(diagnostics.map(formatDiagnostic).join("\n"), 1);
+  if (!doc.nodes.some((n) => n.id === nodeId)) fail(`no node ${nodeId} in ${args[0]} (nodes: ${doc.nodes.map((n) => n.id).join(", ")})`);
+  // A worker of its own for this one preview: Ray start-up takes a few seconds.
+  const worker = new PreviewWorker({ baseDir: baseDir(), log: (m) => process.env.ETL_PREVIEW_DEBUG === "1" && process.stderr.write(`etl: ${m}\n`) });
+  const service = new PreviewService({ worker, baseDir: baseDir() });
+  process.on("SIGINT", () => void worker.stop().then(() => process.exit(130)));
+  try {
+    const result = await service.preview({ document: doc, nodeId, rows });
+    process.stdout.write(`${json ? JSON.stringify(result, null, 2) : formatPreview(result)}\n`);
+    await worker.stop();
+    process.exit(result.ok ? 0 : 1);
+  } catch (e) {
+    await worker.stop();
+    fail(e instanceof Error ? e.message : String(e), 1);
+  }
+}
+
 async function main() {
   const [command, ...args] = process.argv.slice(2);
   switch (command) {
@@ -158,6 +188,7 @@ async function main() {
     case "compile": return cmdCompile(args);
     case "run": return cmdRun(args);
     case "inspect": return cmdInspect(args);
+    case "preview": return cmdPreview(args);
     default: fail(USAGE);
   }
 }

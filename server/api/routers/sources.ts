@@ -1,7 +1,8 @@
 // Sources for the canvas: what a read node's path holds (schema, rows, bytes, files, hive
 // partitions), from parquet footers only, so the browser can run analyze() itself.
 import { z } from "zod";
-import { inspectDataset } from "../../storage/parquet-dataset";
+import { datasetFacts, inspectDataset } from "../../storage/parquet-dataset";
+import { sampleRow, SourceReadError } from "../../storage/sample-row";
 import { resolvePath } from "../../services/pipeline-context";
 import { publicProcedure, router } from "../trpc";
 
@@ -25,6 +26,29 @@ export const SourceLookupOut = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(false), code: z.enum(["E_SOURCE_NOT_FOUND", "E_SOURCE_UNREADABLE"]), message: z.string() }),
 ]);
 
+const ColumnOut = z.object({ name: z.string(), type: z.enum(DATA_TYPES), nullable: z.boolean() });
+
+export const SourceFactsOut = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(true),
+    facts: z.object({
+      path: z.string(),
+      numRows: z.number().nullable(),
+      sizeBytes: z.number().nullable(),
+      files: z.number().nullable(),
+      partitionKeys: z.array(z.string()),
+      /** Distinct partition directories. */
+      partitionCount: z.number(),
+      /** Per partition key, its first 20 distinct values. */
+      partitionValues: z.record(z.string(), z.array(z.string())),
+      schema: z.array(ColumnOut),
+      /** The first row (one page of one row group); null when the source has no rows. */
+      sample: z.record(z.string(), z.json()).nullable(),
+    }),
+  }),
+  z.object({ ok: z.literal(false), code: z.enum(["E_SOURCE_NOT_FOUND", "E_SOURCE_UNREADABLE"]), message: z.string() }),
+]);
+
 export const sourcesRouter = router({
   /**
    * Footer facts for a path as the pipeline would read it (relative paths resolve against the
@@ -37,5 +61,42 @@ export const sourcesRouter = router({
       const lookup = await inspectDataset(resolvePath(input.path.trim()));
       if (!lookup.ok) return { ok: false as const, code: lookup.code, message: lookup.message.replaceAll(resolvePath(input.path.trim()), input.path.trim()) };
       return { ok: true as const, info: { ...lookup.info, path: input.path, schema: [...lookup.info.schema], partitionKeys: [...lookup.info.partitionKeys] } };
+    }),
+  /**
+   * Dataset facts for a source node, without reading row data: row count and schema from the
+   * parquet footers, total bytes, files, hive partitions, and one sample row.
+   * Example: `{ ok: true, facts: { numRows: 200000, files: 12, partitionCount: 12, sample: { marketplace: "US", ... } } }`
+   */
+  facts: publicProcedure
+    .input(z.object({ path: z.string().min(1).max(4096) }))
+    .output(SourceFactsOut)
+    .query(async ({ input }) => {
+      const shown = input.path.trim();
+      const abs = resolvePath(shown);
+      const hide = (m: string) => m.replaceAll(abs, shown);
+      const r = await datasetFacts(abs);
+      if (!r.ok) return { ok: false as const, code: r.code, message: hide(r.message) };
+      let sample: Record<string, unknown> | null;
+      try {
+        sample = await sampleRow(abs);
+      } catch (e) {
+        if (e instanceof SourceReadError) return { ok: false as const, code: e.code, message: hide(e.message) };
+        throw e;
+      }
+      const { info } = r.facts;
+      return {
+        ok: true as const,
+        facts: {
+          path: shown,
+          numRows: info.numRows,
+          sizeBytes: info.sizeBytes,
+          files: info.files,
+          partitionKeys: [...info.partitionKeys],
+          partitionCount: r.facts.partitionCount,
+          partitionValues: Object.fromEntries(Object.entries(r.facts.partitionValues).map(([k, v]) => [k, [...v]])),
+          schema: [...info.schema],
+          sample: sample as Record<string, z.core.util.JSONType> | null,
+        },
+      };
     }),
 });
