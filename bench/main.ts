@@ -19,7 +19,7 @@ import type { SourceLookup } from "../server/pipeline/types";
 import { gatherContext } from "../server/services/pipeline-context";
 import { chainPipeline } from "./chain-pipeline";
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(import.meta.dirname, "..");
 const cache = path.join(root, ".cache", "bench");
 const ROWS = Number(process.env.BENCH_ROWS ?? 2_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -81,7 +81,7 @@ async function rayBench() {
     const doc = parsed.doc as PipelineDocument;
     const out = compile(doc, await gatherContext(doc, base));
     if (!out.python) throw new Error(`example does not compile: ${JSON.stringify(out.diagnostics)}`);
-    const handZip = buildZip([{ name: SCRIPT_NAME, data: fs.readFileSync(path.join(__dirname, "handwritten_reviews.py")) }]);
+    const handZip = buildZip([{ name: SCRIPT_NAME, data: fs.readFileSync(path.join(import.meta.dirname, "handwritten_reviews.py")) }]);
     const handUri = await ray.client.uploadPackage(handZip);
 
     const runJob = async (kind: "compiled" | "handwritten"): Promise<number> => {
