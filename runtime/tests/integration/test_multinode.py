@@ -1,0 +1,156 @@
+"""Scale-out on one machine: a Ray cluster of a head and two worker nodes (token auth, ports of
+their own), a pipeline run through the app's run service and the Jobs API exactly as on the
+embedded head; Ray's state API shows its tasks ran on at least two nodes, and the output equals
+an independent DuckDB computation of the same steps."""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import VENV_BIN, clean_out, free_port
+from runs_helpers import TERMINAL, App, pipeline, ray_get
+from test_acceptance import COLUMNS, expected_rows, read_output
+
+GCS_PORT = int(os.environ.get("ETL_TEST_MULTINODE_GCS_PORT", "6450"))
+DASHBOARD_PORT = int(os.environ.get("ETL_TEST_MULTINODE_DASHBOARD_PORT", "8330"))
+
+
+def _ray_start(args: list, env: dict, log: Path) -> subprocess.Popen:
+    out = open(log, "w")
+    try:
+        return subprocess.Popen([str(VENV_BIN / "ray"), "start", "--block", "--node-ip-address=127.0.0.1",
+                                 "--disable-usage-stats", *args],
+                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    finally:
+        out.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """Head (1 CPU) + two workers (1 CPU each); yields (jobs_address, token)."""
+    tmp = tmp_path_factory.mktemp("multinode")
+    token = secrets.token_hex(32)
+    (tmp / "token").write_text(token)
+    env = {**os.environ, "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}", "VIRTUAL_ENV": str(VENV_BIN.parent),
+           "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(tmp / "token"), "RAY_ADDRESS": "",
+           # a busy machine starts a node's agents slowly; Ray's default kills the raylet after 16 s
+           "RAY_agent_register_timeout_ms": "180000"}
+    env.pop("RAY_AUTH_TOKEN", None)
+    temp_dir = f"/tmp/ray-etl-multinode-{GCS_PORT}"
+    address = f"http://127.0.0.1:{DASHBOARD_PORT}"
+    head_args = ["--head", f"--port={GCS_PORT}", "--dashboard-host=127.0.0.1", f"--dashboard-port={DASHBOARD_PORT}",
+                 "--include-dashboard=true", "--num-cpus=1", "--object-store-memory=400000000", f"--temp-dir={temp_dir}",
+                 "--min-worker-port=22000", "--max-worker-port=22199"]
+    procs: list = []
+    try:
+        # On a loaded machine a head's optional subprocess (the Ray client server) can time out
+        # at start-up, and `ray start --block` then takes the whole head down: try again.
+        for attempt in range(3):
+            head = _ray_start([*head_args, f"--dashboard-agent-listen-port={free_port()}", f"--ray-client-server-port={free_port()}"],
+                              env, tmp / f"head-{attempt}.log")
+            procs.append(head)
+            deadline = time.time() + 240
+            up = False
+            while time.time() < deadline and head.poll() is None:
+                try:
+                    ray_get(address, token, "/api/version", timeout=2)
+                    time.sleep(3)  # still alive a moment later?
+                    up = head.poll() is None
+                    break
+                except Exception:
+                    time.sleep(0.5)
+            if up:
+                break
+            try:
+                os.killpg(head.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            head.wait(timeout=30)
+            time.sleep(2)
+        else:
+            raise RuntimeError(f"head did not come up: {(tmp / 'head-2.log').read_text()[-2000:]}")
+        def alive_nodes() -> int:
+            try:
+                nodes = ray_get(address, token, "/api/v0/nodes?limit=100", timeout=5)["data"]["result"]["result"]
+                return sum(1 for n in nodes if n.get("state") == "ALIVE")
+            except Exception:
+                return -1
+
+        # one worker at a time (each starts agents of its own), retried if it dies starting
+        for i in range(2):
+            for attempt in range(3):
+                worker = _ray_start([f"--address=127.0.0.1:{GCS_PORT}", "--num-cpus=1", "--object-store-memory=300000000",
+                                     f"--dashboard-agent-listen-port={free_port()}",
+                                     f"--min-worker-port={22200 + 200 * i}", f"--max-worker-port={22399 + 200 * i}"],
+                                    env, tmp / f"worker-{i}-{attempt}.log")
+                procs.append(worker)
+                deadline = time.time() + 240
+                while time.time() < deadline and worker.poll() is None and alive_nodes() < i + 2:
+                    time.sleep(0.5)
+                if worker.poll() is None and alive_nodes() >= i + 2:
+                    break
+        alive = alive_nodes()
+        assert alive >= 3, f"only {alive} nodes joined"
+        yield address, token
+    finally:
+        for p in reversed(procs):
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for p in reversed(procs):
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+
+
+def tasks_of_job(address: str, token: str, job_id: str) -> list:
+    q = urllib.parse.urlencode({"detail": "1", "limit": "10000", "filter_keys": "job_id", "filter_predicates": "=", "filter_values": job_id})
+    return ray_get(address, token, f"/api/v0/tasks?{q}", timeout=30)["data"]["result"]["result"]
+
+
+def test_pipeline_runs_on_three_nodes_through_the_jobs_api(cluster, base_dir, tmp_path):
+    address, token = cluster
+    app = App(tmp_path, base_dir, address, token)
+    out = clean_out(base_dir, "multinode")
+    pid = app.import_pipeline(pipeline("multinode", "out/multinode"))
+    app.start_monitor()
+    try:
+        run_id = app.cli("start", pid)["runId"]
+        final = app.wait_run(run_id, lambda r: r["state"] in TERMINAL, timeout=600, what="the run to end")
+    finally:
+        app.stop_monitor()
+    assert final["state"] == "succeeded", final
+
+    job = ray_get(address, token, f"/api/jobs/{run_id}")
+    tasks = tasks_of_job(address, token, job["job_id"])
+    data_tasks = [t for t in tasks if t.get("type") in ("NORMAL_TASK", "ACTOR_TASK", "ACTOR_CREATION_TASK")]
+    nodes = {t["node_id"] for t in data_tasks if t.get("node_id")}
+    assert len(nodes) >= 2, f"tasks ran on {len(nodes)} node(s): {sorted({(t['name'], t.get('node_id')) for t in data_tasks})[:20]}"
+
+    got = read_output(out)
+    want = expected_rows(base_dir / "data" / "reviews")
+    assert list(got.columns) == COLUMNS
+    assert len(got) == len(want) > 0
+    votes = got["total_votes"].to_numpy()
+    assert (np.diff(votes) <= 0).all(), "output is not in descending total_votes order"
+    g = got.sort_values("review_id").reset_index(drop=True)
+    w = want[COLUMNS].sort_values("review_id").reset_index(drop=True)
+    for c in COLUMNS:
+        if c == "helpful_ratio":
+            np.testing.assert_allclose(g[c].astype(float), w[c].astype(float), rtol=1e-12, equal_nan=True)
+        elif c == "review_date":
+            assert (pd.to_datetime(g[c]) == pd.to_datetime(w[c])).all()
+        else:
+            gv, wv = g[c].astype(object).where(g[c].notna(), None), w[c].astype(object).where(w[c].notna(), None)
+            assert gv.tolist() == wv.tolist(), f"column {c} differs"
