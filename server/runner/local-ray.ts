@@ -85,6 +85,11 @@ export class LocalRay {
       // cannot take jobs ("No available agent to submit job"). Free ports avoid that.
       `--dashboard-agent-listen-port=${await freePort()}`,
       `--ray-client-server-port=${await freePort()}`,
+      // With dynamic agent ports the raylet waits for the agent to write its port to a file and
+      // aborts after ~15 s — which a busy machine exceeds. Fixed ports skip that wait.
+      `--dashboard-agent-grpc-port=${await freePort()}`,
+      `--runtime-env-agent-port=${await freePort()}`,
+      `--metrics-export-port=${await freePort()}`,
     ];
     const out = o.logFile ? fs.openSync(o.logFile, "a") : "ignore";
     o.log?.(`starting local Ray head (Jobs API ${this.address})`);

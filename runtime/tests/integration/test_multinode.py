@@ -24,6 +24,13 @@ GCS_PORT = int(os.environ.get("ETL_TEST_MULTINODE_GCS_PORT", "6450"))
 DASHBOARD_PORT = int(os.environ.get("ETL_TEST_MULTINODE_DASHBOARD_PORT", "8330"))
 
 
+def _node_ports() -> list:
+    """Explicit agent ports: with Ray's dynamic ones the raylet waits for the agent to write its
+    port to a file and aborts after ~15 s, which a busy machine exceeds."""
+    return [f"--dashboard-agent-listen-port={free_port()}", f"--dashboard-agent-grpc-port={free_port()}",
+            f"--runtime-env-agent-port={free_port()}", f"--metrics-export-port={free_port()}"]
+
+
 def _ray_start(args: list, env: dict, log: Path) -> subprocess.Popen:
     out = open(log, "w")
     try:
@@ -55,7 +62,7 @@ def cluster(tmp_path_factory):
         # On a loaded machine a head's optional subprocess (the Ray client server) can time out
         # at start-up, and `ray start --block` then takes the whole head down: try again.
         for attempt in range(3):
-            head = _ray_start([*head_args, f"--dashboard-agent-listen-port={free_port()}", f"--ray-client-server-port={free_port()}"],
+            head = _ray_start([*head_args, *_node_ports(), f"--ray-client-server-port={free_port()}"],
                               env, tmp / f"head-{attempt}.log")
             procs.append(head)
             deadline = time.time() + 240
@@ -89,7 +96,7 @@ def cluster(tmp_path_factory):
         for i in range(2):
             for attempt in range(3):
                 worker = _ray_start([f"--address=127.0.0.1:{GCS_PORT}", "--num-cpus=1", "--object-store-memory=300000000",
-                                     f"--dashboard-agent-listen-port={free_port()}",
+                                     *_node_ports(),
                                      f"--min-worker-port={22200 + 200 * i}", f"--max-worker-port={22399 + 200 * i}"],
                                     env, tmp / f"worker-{i}-{attempt}.log")
                 procs.append(worker)
