@@ -17,16 +17,16 @@ export function ensureAuthToken(file: string): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
-/** A TCP port free on loopback right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** `n` distinct TCP ports free on loopback right now (held open together, so never equal). */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
     const srv = net.createServer();
     srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+    srv.listen(0, "127.0.0.1", () => resolve(srv));
+  })));
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  return ports;
 }
 
 export interface LocalRayOptions {
@@ -69,6 +69,7 @@ export class LocalRay {
   private async spawnHead(): Promise<void> {
     const o = this.opts;
     fs.mkdirSync(o.tempDir, { recursive: true });
+    const [agentPort, clientPort, agentGrpcPort, runtimeEnvPort, metricsPort] = await freePorts(5);
     const args = [
       "start", "--head", "--block",
       `--port=${o.gcsPort}`,
@@ -83,13 +84,13 @@ export class LocalRay {
       // Ray's fixed defaults (agent HTTP 52365, client server 10001) clash when several heads
       // share a machine (a dev app, the e2e app, test clusters): the second head then starts but
       // cannot take jobs ("No available agent to submit job"). Free ports avoid that.
-      `--dashboard-agent-listen-port=${await freePort()}`,
-      `--ray-client-server-port=${await freePort()}`,
+      `--dashboard-agent-listen-port=${agentPort}`,
+      `--ray-client-server-port=${clientPort}`,
       // With dynamic agent ports the raylet waits for the agent to write its port to a file and
       // aborts after ~15 s — which a busy machine exceeds. Fixed ports skip that wait.
-      `--dashboard-agent-grpc-port=${await freePort()}`,
-      `--runtime-env-agent-port=${await freePort()}`,
-      `--metrics-export-port=${await freePort()}`,
+      `--dashboard-agent-grpc-port=${agentGrpcPort}`,
+      `--runtime-env-agent-port=${runtimeEnvPort}`,
+      `--metrics-export-port=${metricsPort}`,
     ];
     const out = o.logFile ? fs.openSync(o.logFile, "a") : "ignore";
     o.log?.(`starting local Ray head (Jobs API ${this.address})`);

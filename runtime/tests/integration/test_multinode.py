@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import VENV_BIN, clean_out, free_port
+from conftest import VENV_BIN, clean_out
 from runs_helpers import TERMINAL, App, pipeline, ray_get
 from test_acceptance import COLUMNS, expected_rows, read_output
 
@@ -27,8 +27,18 @@ DASHBOARD_PORT = int(os.environ.get("ETL_TEST_MULTINODE_DASHBOARD_PORT", "8330")
 def _node_ports() -> list:
     """Explicit agent ports: with Ray's dynamic ones the raylet waits for the agent to write its
     port to a file and aborts after ~15 s, which a busy machine exceeds."""
-    return [f"--dashboard-agent-listen-port={free_port()}", f"--dashboard-agent-grpc-port={free_port()}",
-            f"--runtime-env-agent-port={free_port()}", f"--metrics-export-port={free_port()}"]
+    import socket
+
+    socks = [socket.socket() for _ in range(5)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        agent, grpc, env_agent, metrics, client = (s.getsockname()[1] for s in socks)  # held together: distinct
+    finally:
+        for s in socks:
+            s.close()
+    return [f"--dashboard-agent-listen-port={agent}", f"--dashboard-agent-grpc-port={grpc}",
+            f"--runtime-env-agent-port={env_agent}", f"--metrics-export-port={metrics}", f"--ray-client-server-port={client}"]
 
 
 def _ray_start(args: list, env: dict, log: Path) -> subprocess.Popen:
@@ -62,7 +72,7 @@ def cluster(tmp_path_factory):
         # On a loaded machine a head's optional subprocess (the Ray client server) can time out
         # at start-up, and `ray start --block` then takes the whole head down: try again.
         for attempt in range(3):
-            head = _ray_start([*head_args, *_node_ports(), f"--ray-client-server-port={free_port()}"],
+            head = _ray_start([*head_args, *_node_ports()],
                               env, tmp / f"head-{attempt}.log")
             procs.append(head)
             deadline = time.time() + 240
@@ -96,7 +106,7 @@ def cluster(tmp_path_factory):
         for i in range(2):
             for attempt in range(3):
                 worker = _ray_start([f"--address=127.0.0.1:{GCS_PORT}", "--num-cpus=1", "--object-store-memory=300000000",
-                                     *_node_ports(),
+                                     *_node_ports()[:4],
                                      f"--min-worker-port={22200 + 200 * i}", f"--max-worker-port={22399 + 200 * i}"],
                                     env, tmp / f"worker-{i}-{attempt}.log")
                 procs.append(worker)
