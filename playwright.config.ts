@@ -33,7 +33,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node scripts/build-if-needed.mjs && rm -rf ${dataDir} && (test -d ${reviews} || .venv/bin/python scripts/gen_reviews.py --rows 5000 --out ${reviews}) && npx tsx server/main.ts`,
+    command: `node scripts/build-if-needed.mjs && rm -rf ${dataDir} && (test -d ${reviews} || .venv/bin/python scripts/gen_reviews.py --rows 5000 --out ${reviews}) && node --import tsx server/main.ts`,
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 600_000,
     reuseExistingServer: false,
