@@ -15,9 +15,11 @@ const g = globalThis as unknown as { etlPreviewService?: PreviewService };
  * Example: `await previewService().preview({ document, nodeId: "sort", rows: 100 })`
  */
 export function previewService(): PreviewService {
+  const maxSourceRows = Number(process.env.ETL_PREVIEW_MAX_SOURCE_ROWS);
   g.etlPreviewService ??= new PreviewService({
     worker: new PreviewWorker({ baseDir: baseDir(), log: (m) => console.log(`[preview] ${m}`) }),
     baseDir: baseDir(),
+    maxSourceRows: Number.isInteger(maxSourceRows) && maxSourceRows > 0 ? maxSourceRows : undefined,
   });
   return g.etlPreviewService;
 }

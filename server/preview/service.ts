@@ -153,12 +153,15 @@ export class PreviewService {
     }
     if (signal.aborted) return failed(err("CANCELLED", "A newer preview of this node replaced this one", nodeId));
     const read = compiled.read;
+    // A filter upstream usually keeps a fraction of the rows: start with a larger sample rather
+    // than run twice (the worker still grows it when too few rows come out).
+    const filtered = compiled.ir?.ops.some((o) => o.kind === "udf-filter") ?? false;
     const reply = await this.opts.worker.request<WorkerResult>({
       op: "preview",
       nodeId,
       module: compiled.python,
       rows,
-      sourceRows: rows,
+      sourceRows: filtered ? Math.min(rows * 10, Math.max(rows, this.maxSourceRows)) : rows,
       maxSourceRows: Math.max(rows, this.maxSourceRows),
       source: { path: resolvePath(read.path.trim(), this.opts.baseDir), columns: read.columns, files: files[read.nodeId] ?? [] },
     }, { timeoutMs: this.opts.timeoutMs ?? previewTimeoutMs(), signal });

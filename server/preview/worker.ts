@@ -189,7 +189,11 @@ export class PreviewWorker {
       this.log(`preview worker: ${e.message}`);
       if (this.ready === ready) this.ready = null; // the next request tries again
       // Nothing can run: fail the queue rather than leave callers waiting.
-      for (const job of this.queue.splice(0)) this.settle(job, fail("WORKER_START_FAILED", `The preview worker could not start: ${e.message}`));
+      // The details (Python's stderr) go to the server log, not to the user.
+      const why = /timed out during startup|did not start within/.test(e.message) ? " (its local Ray did not come up in time: the machine is busy)" : "";
+      for (const job of this.queue.splice(0)) {
+        this.settle(job, fail("WORKER_START_FAILED", `The preview worker could not start${why}; it starts again on the next preview. Details are in the server log.`));
+      }
     });
     return ready;
   }

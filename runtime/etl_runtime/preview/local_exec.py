@@ -37,6 +37,25 @@ class OperatorFailed(Exception):
         self.__cause__ = cause
 
 
+def dataset_from_arrow(table: pa.Table):
+    """`ray.data.from_arrow(table)`, with the block's metadata computed here instead of in a
+    remote task (from_arrow_refs runs one per table: a worker round trip per preview). The same
+    logical plan: a FromArrow over one block in the object store."""
+    import ray
+    from ray.data._internal.logical.interfaces import LogicalPlan
+    from ray.data._internal.logical.operators import FromArrow
+    from ray.data._internal.stats import DatasetStats
+    from ray.data._internal.util import get_table_block_metadata_schema
+    from ray.data.context import DataContext
+    from ray.data.dataset import MaterializedDataset
+
+    ref = ray.put(table)
+    metadata_schema = [get_table_block_metadata_schema(table)]
+    stats = DatasetStats(metadata={"FromArrow": metadata_schema}, parent=None)
+    context = DataContext.get_current().copy()
+    return MaterializedDataset(LogicalPlan(FromArrow([ref], metadata_schema), context), context, stats)
+
+
 def _chain(dag) -> list:
     ops = []
     op = dag

@@ -23,7 +23,7 @@ from ..errors import find_udf_error
 from ..failure import MAX_MESSAGE, describe, trim
 from ..main import configure_data_context
 from ..opmap import map_operators
-from .local_exec import OperatorFailed, UnsupportedOperator, execute
+from .local_exec import OperatorFailed, UnsupportedOperator, dataset_from_arrow, execute
 from .rows import to_rows
 from .sample import SourceFile, read_sample
 
@@ -117,7 +117,7 @@ def compute_preview(req: Dict[str, Any]) -> Tuple[Optional[Any], Dict[str, Any]]
                 raise _SourceFailed(e) from e
             timings["read"] += time.perf_counter() - t
             state["read"] = read
-            return ray.data.from_arrow(table)
+            return dataset_from_arrow(table)
 
         t = time.perf_counter()
         try:

@@ -93,7 +93,15 @@ def _start_ray() -> Dict[str, Any]:
 
     cpus = int(os.environ.get("ETL_PREVIEW_NUM_CPUS") or 2)
     t = time.perf_counter()
-    ray.init(address="local", num_cpus=cpus, include_dashboard=False, log_to_driver=False)
+    for attempt in range(3):
+        try:
+            ray.init(address="local", num_cpus=cpus, include_dashboard=False, log_to_driver=False)
+            break
+        except Exception as e:  # noqa: BLE001 - Ray gives its raylet 30 s, too little on a busy machine
+            if attempt == 2 or "timed out during startup" not in str(e):
+                raise
+            print(f"preview worker: Ray did not start ({e}); trying again", file=sys.stderr)
+            ray.shutdown()
     init_ms = (time.perf_counter() - t) * 1000
     configure_data_context()
     return {"rayVersion": ray.__version__, "rayInitMs": round(init_ms, 1)}
