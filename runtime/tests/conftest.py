@@ -24,14 +24,22 @@ def ray_local():
 
     import etl_runtime
 
-    if not ray.is_initialized():
-        ray.init(
-            address="local",
-            num_cpus=2,
-            include_dashboard=False,
-            log_to_driver=False,
-            runtime_env={"py_modules": [etl_runtime]},
-        )
+    # Ray waits a fixed 30 s for its raylet; on a saturated 2-core machine that can run out.
+    for attempt in range(3):
+        if ray.is_initialized():
+            break
+        try:
+            ray.init(
+                address="local",
+                num_cpus=2,
+                include_dashboard=False,
+                log_to_driver=False,
+                runtime_env={"py_modules": [etl_runtime]},
+            )
+        except Exception as e:  # noqa: BLE001 - Ray raises a bare Exception for this
+            if "timed out during startup" not in str(e) or attempt == 2:
+                raise
+            ray.shutdown()
     ctx = etl_runtime.configure_data_context(DataContext.get_current())  # as rt.main does
     ctx.default_hash_shuffle_parallelism = 4  # a sort of a few rows: 4 partitions, not 200
     yield ray
