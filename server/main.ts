@@ -11,6 +11,7 @@ import { localRayFromEnv, rayClient } from "./runner/ray-service";
 import { runConfig } from "./runs/config";
 import type { RunMonitor } from "./runs/monitor";
 import { startRunMonitor } from "./runs/start-monitor";
+import { previewService, startPreviewWorker } from "./preview";
 
 const log = (m: string) => console.log(`[app] ${m}`);
 
@@ -33,6 +34,8 @@ async function main() {
   }
   // Follows runs (re-attaching to jobs still running after a restart) and submits queued ones.
   const monitor: RunMonitor | null = runConfig().ETL_RUN_MONITOR === "1" ? await startRunMonitor((m) => log(`runs: ${m}`)) : null;
+  // The preview worker starts its own local Ray and warms up while Next prepares (ETL_PREVIEW_WORKER=0: on first use).
+  if (process.env.ETL_PREVIEW_WORKER !== "0") startPreviewWorker();
 
   const app = next({ dev: false, dir: e.ETL_ROOT, hostname: e.HOST, port: e.PORT });
   await app.prepare();
@@ -51,6 +54,7 @@ async function main() {
     log(`${signal}: shutting down`);
     server.close();
     await monitor?.stop();
+    await previewService().worker.stop();
     await ray?.stop();
     await db().$disconnect();
     process.exit(0);

@@ -15,6 +15,7 @@ import { nodeTone, TONE_COLOR } from "./kind-style";
 import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
 import { PipelineNodeComponent, type PipelineFlowNode } from "./pipeline-node";
 import { RunOverlay } from "@/components/runs/run-overlay";
+import { PreviewOverlay } from "@/components/preview/preview-overlay";
 
 export const PALETTE_MIME = "application/x-etl-node-kind";
 
@@ -180,6 +181,7 @@ export function Canvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd2dc" />
         <RunOverlay />
+        <PreviewOverlay />
         <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
         <MiniMap<PipelineFlowNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
       </ReactFlow>

@@ -23,6 +23,7 @@ import { ProblemsPanel } from "./problems-panel";
 import { ScriptPanel } from "./script-panel";
 import { RunControls } from "@/components/runs/run-controls";
 import { RunPanel } from "@/components/runs/run-panel";
+import { PreviewPanel } from "@/components/preview/preview-panel";
 import { ShortcutsHelp } from "./shortcuts";
 import { EditorStore } from "./store";
 import { useEditorAnalysis } from "./use-analysis";
@@ -147,6 +148,7 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
           <Palette />
           <div className="editor-center">
             <Canvas />
+            <PreviewPanel />
             <RunPanel pipelineId={id} />
             <section className={`dock${dockOpen ? "" : " closed"}`} aria-label="Panels">
               <div className="dock-tabs" role="tablist" aria-label="Panels">

@@ -15,6 +15,7 @@ export function shortcutList(mod: string): [string, string][] {
     ["Shift click  ·  Shift drag", "Multi-select"],
     ["L", "Auto-layout"],
     ["F", "Zoom to fit"],
+    ["P", "Preview the selected node's rows (open / close)"],
     ["Esc", "Clear selection"],
     ["?", "Show this help"],
   ];
