@@ -248,10 +248,14 @@ describe("runs", () => {
     await database.run.update({ where: { id: runId }, data: { cancelRequested: true } });
     await pass(m);
     expect(ray.stops).toEqual([runId]);
+    // the runtime reports the interrupted operators as failed
+    ray.emit(runId, stageEv(0, "failed", 10, 2, ["read", "sort"]));
+    ray.emit(runId, { type: "run-failed", ts: 3, nodeId: null, message: "cancelled (SIGTERM)", udfLine: null, traceback: [], cancelled: true });
     Object.assign(ray.jobs.get(runId)!, { status: "STOPPED", message: "Job was intentionally stopped." });
     await pass(m);
     const snap = await caller.runs.get({ runId });
     expect(snap).toMatchObject({ state: "cancelled", error: null });
+    expect(snap.stages.map((s) => s.state)).toEqual(["cancelled"]);
     expect(fs.existsSync(staging)).toBe(false);
   });
 

@@ -373,6 +373,11 @@ export class RunMonitor {
     });
     if (!n.count) return; // someone else settled it
     await this.closeOpenStages(run.id, outcome, endedAt);
+    if (outcome === "cancelled") {
+      // The stop interrupts every running operator and the runtime reports them failed; in a
+      // cancelled run nothing failed by itself.
+      await this.o.db.runStage.updateMany({ where: { runId: run.id, state: "failed" }, data: { state: "cancelled" } });
+    }
     this.lastStop.delete(run.id);
     this.log(`${run.id} ${outcome}`);
     if (outcome !== "succeeded") {
