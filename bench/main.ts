@@ -18,6 +18,7 @@ import type { PipelineDocument } from "../server/pipeline/schema";
 import type { SourceLookup } from "../server/pipeline/types";
 import { gatherContext } from "../server/services/pipeline-context";
 import { chainPipeline } from "./chain-pipeline";
+import { previewBench } from "./preview-bench";
 
 const root = path.resolve(import.meta.dirname, "..");
 const cache = path.join(root, ".cache", "bench");
@@ -122,6 +123,7 @@ async function main() {
   const only = process.argv.slice(2);
   if (!only.length || only.includes("compile")) compileBench();
   if (!only.length || only.includes("ray")) await rayBench();
+  if (!only.length || only.includes("preview")) await previewBench();
 }
 
 void main().catch((e) => {

@@ -1,8 +1,9 @@
 // Sources for the canvas: what a read node's path holds (schema, rows, bytes, files, hive
 // partitions), from parquet footers only, so the browser can run analyze() itself.
 import { z } from "zod";
-import { datasetFacts, inspectDataset } from "../../storage/parquet-dataset";
-import { sampleRow, SourceReadError } from "../../storage/sample-row";
+import { inspectDataset } from "../../storage/parquet-dataset";
+import { SourceReadError } from "../../storage/sample-row";
+import { sourceFacts } from "../../preview/facts";
 import { resolvePath } from "../../services/pipeline-context";
 import { publicProcedure, router } from "../trpc";
 
@@ -74,15 +75,15 @@ export const sourcesRouter = router({
       const shown = input.path.trim();
       const abs = resolvePath(shown);
       const hide = (m: string) => m.replaceAll(abs, shown);
-      const r = await datasetFacts(abs);
-      if (!r.ok) return { ok: false as const, code: r.code, message: hide(r.message) };
-      let sample: Record<string, unknown> | null;
+      let r: Awaited<ReturnType<typeof sourceFacts>>;
       try {
-        sample = await sampleRow(abs);
+        r = await sourceFacts(abs);
       } catch (e) {
         if (e instanceof SourceReadError) return { ok: false as const, code: e.code, message: hide(e.message) };
         throw e;
       }
+      if (!r.ok) return { ok: false as const, code: r.code, message: hide(r.message) };
+      const { sample } = r;
       const { info } = r.facts;
       return {
         ok: true as const,
