@@ -19,6 +19,7 @@ import type { SourceLookup } from "../server/pipeline/types";
 import { gatherContext } from "../server/services/pipeline-context";
 import { chainPipeline } from "./chain-pipeline";
 import { previewBench } from "./preview-bench";
+import { runsBench } from "./runs-bench";
 
 const root = path.resolve(import.meta.dirname, "..");
 const cache = path.join(root, ".cache", "bench");
@@ -124,6 +125,7 @@ async function main() {
   if (!only.length || only.includes("compile")) compileBench();
   if (!only.length || only.includes("ray")) await rayBench();
   if (!only.length || only.includes("preview")) await previewBench();
+  if (!only.length || only.includes("runs")) await runsBench();
 }
 
 void main().catch((e) => {

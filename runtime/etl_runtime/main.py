@@ -76,18 +76,44 @@ def _init_ray() -> bool:
     return True
 
 
+def sort_partitions(cluster_cpus: float, ray_default: int) -> int:
+    """Partitions of a sort whose input size Ray cannot estimate: two per CPU of the cluster
+    (at least 2), never more than Ray's own default. Ray 2.60's parquet reads (ListFiles ->
+    ReadFiles) give no size estimate, so every sort of a read falls back to
+    `default_hash_shuffle_parallelism` (200): 200 sample/map splits per block and 200 reduce
+    tasks, and up to 200 small output files, for a few thousand rows on 2 CPUs."""
+    return max(2, min(int(ray_default), 2 * int(cluster_cpus)))
+
+
 def configure_data_context(ctx=None, preserve_order: bool = False):
     """The DataContext settings every run uses (the preview worker must use the same):
-    progress bars off (events replace them), `preserve_order`, and classic numpy-backed pandas
-    batches for UDFs. Ray 2.60 defaults to Arrow-backed pandas dtypes, on which ordinary
-    pandas code such as `batch["x"] % 2` raises NotImplementedError."""
+    progress bars off (events replace them), `preserve_order`, classic numpy-backed pandas
+    batches for UDFs (Ray 2.60 defaults to Arrow-backed pandas dtypes, on which ordinary
+    pandas code such as `batch["x"] % 2` raises NotImplementedError), and, once Ray is
+    connected, sort partitions from the cluster's CPUs (`sort_partitions`) unless
+    RAY_DATA_DEFAULT_MIN_PARALLELISM sets them."""
     from ray.data.context import DataContext
 
     ctx = ctx or DataContext.get_current()
     ctx.enable_progress_bars = False
     ctx.execution_options.preserve_order = bool(preserve_order)
     ctx.enable_arrow_backed_pandas_conversion = False
+    cpus = _cluster_cpus()
+    if cpus and "RAY_DATA_DEFAULT_MIN_PARALLELISM" not in os.environ:
+        from ray.data.context import DEFAULT_MIN_PARALLELISM
+
+        ctx.default_hash_shuffle_parallelism = sort_partitions(cpus, DEFAULT_MIN_PARALLELISM)
     return ctx
+
+
+def _cluster_cpus() -> float:
+    """CPUs of the connected Ray cluster; 0 if Ray is not initialised or reports none."""
+    try:
+        import ray
+
+        return float(ray.cluster_resources().get("CPU", 0)) if ray.is_initialized() else 0.0
+    except Exception:
+        return 0.0
 
 
 def _configure(plan: Plan) -> None:

@@ -9,8 +9,8 @@ import { parseDocument, serializeDocument, type PipelineDocument } from "../pipe
 import { hasErrors } from "../pipeline/diagnostics";
 import { newSubmissionId } from "../runner/job-package";
 import type { RayJobsClient } from "../runner/ray-jobs";
-import { gatherContext } from "../services/pipeline-context";
 import { wakeMonitor } from "./monitor-handle";
+import { runContext } from "./run-context";
 import { runToHere } from "./run-to-here";
 import { loadSnapshot, toSummary, RUN_STATES, type RunSnapshot, type RunState, type RunSummary, type RunTrigger } from "./snapshot";
 
@@ -43,7 +43,7 @@ async function loadVersion(db: Db, pipelineId: string, version?: number): Promis
 
 /** Compiles `doc` for a run, or throws PIPELINE_INVALID with the diagnostics. */
 export async function compileForRun(doc: PipelineDocument): Promise<string> {
-  const out = compile(doc, await gatherContext(doc));
+  const out = compile(doc, await runContext(doc));
   if (!out.python || hasErrors(out.diagnostics)) {
     const errors = out.diagnostics.filter((d) => d.severity === "error");
     const first = errors[0];

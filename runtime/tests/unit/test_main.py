@@ -199,3 +199,62 @@ def test_events_off(ray_local, source, tmp_path, capsys, monkeypatch):
     out.mkdir()
     assert rt.main(PLAN, make_build(source, out, "def keep(b):\n    return b['v'] < 5\n", "error"), exit=False) == 1
     assert "ETL_EVENT" not in capsys.readouterr().out
+
+
+def test_sort_partitions_follow_the_cluster_cpus():
+    assert main_mod.sort_partitions(2, 200) == 4
+    assert main_mod.sort_partitions(1, 200) == 2
+    assert main_mod.sort_partitions(0.5, 200) == 2  # at least 2
+    assert main_mod.sort_partitions(64, 200) == 128
+    assert main_mod.sort_partitions(512, 200) == 200  # never above Ray's default
+
+
+def test_configure_data_context_sets_sort_partitions_from_the_cluster(ray_local, monkeypatch):
+    from ray.data.context import DataContext
+
+    monkeypatch.delenv("RAY_DATA_DEFAULT_MIN_PARALLELISM", raising=False)
+    ctx = DataContext()  # a fresh context: Ray's defaults
+    assert ctx.default_hash_shuffle_parallelism == 200
+    rt.configure_data_context(ctx)
+    assert ctx.default_hash_shuffle_parallelism == 4  # ray_local has 2 CPUs
+    monkeypatch.setenv("RAY_DATA_DEFAULT_MIN_PARALLELISM", "16")  # Ray's own knob wins
+    other = DataContext()
+    other.default_hash_shuffle_parallelism = 16
+    rt.configure_data_context(other)
+    assert other.default_hash_shuffle_parallelism == 16
+
+
+def test_configure_data_context_without_ray_keeps_rays_default(monkeypatch):
+    import ray
+    from ray.data.context import DataContext
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    ctx = rt.configure_data_context(DataContext())
+    assert ctx.default_hash_shuffle_parallelism == 200
+
+
+def test_a_sort_of_a_read_writes_few_files(ray_local, tmp_path):
+    # Ray 2.60 cannot estimate a parquet read's size: without the setting this sort runs 200
+    # partitions (SortSample(partitions=200)) and writes one file per non-empty partition
+    import ray
+    from ray.data.context import DataContext
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(4):
+        pq.write_table(pa.table({"k": [(i * 7919 + j * 104729) % 100003 for j in range(500)]}), src / f"p{i}.parquet")
+    ctx = DataContext.get_current()
+    saved = ctx.default_hash_shuffle_parallelism
+    try:
+        ctx.default_hash_shuffle_parallelism = 200  # Ray's default (the session fixture lowers it)
+        rt.configure_data_context(ctx)
+        ds = ray.data.read_parquet(str(src)).sort("k")
+        out = tmp_path / "out"
+        ds.write_parquet(str(out))
+        files = sorted(out.iterdir())
+        assert 1 <= len(files) <= 4, [f.name for f in files]
+        parts = [pq.read_table(f).column("k").to_pylist() for f in files]
+        assert all(p == sorted(p) for p in parts)
+        assert sorted(k for p in parts for k in p) == sorted((i * 7919 + j * 104729) % 100003 for i in range(4) for j in range(500))
+    finally:
+        ctx.default_hash_shuffle_parallelism = saved
