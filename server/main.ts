@@ -11,6 +11,7 @@ import { localRayFromEnv, rayClient } from "./runner/ray-service";
 import { runConfig } from "./runs/config";
 import type { RunMonitor } from "./runs/monitor";
 import { startRunMonitor } from "./runs/start-monitor";
+import { startScheduler } from "./scheduler/start-scheduler";
 import { previewService, startPreviewWorker } from "./preview";
 
 const log = (m: string) => console.log(`[app] ${m}`);
@@ -34,6 +35,8 @@ async function main() {
   }
   // Follows runs (re-attaching to jobs still running after a restart) and submits queued ones.
   const monitor: RunMonitor | null = runConfig().ETL_RUN_MONITOR === "1" ? await startRunMonitor((m) => log(`runs: ${m}`)) : null;
+  // Fires due schedule slots (exactly once across app processes: a claim in the database); ETL_SCHEDULER=0 turns it off.
+  const scheduler = startScheduler((m) => log(`scheduler: ${m}`));
   // The preview worker starts its own local Ray and warms up while Next prepares (ETL_PREVIEW_WORKER=0: on first use).
   if (process.env.ETL_PREVIEW_WORKER !== "0") startPreviewWorker();
 
@@ -53,6 +56,7 @@ async function main() {
     stopping = true;
     log(`${signal}: shutting down`);
     server.close();
+    await scheduler?.stop();
     await monitor?.stop();
     await previewService().worker.stop();
     await ray?.stop();

@@ -5,6 +5,7 @@ import { pipelinesRouter } from "./routers/pipelines";
 import { previewRouter } from "./routers/preview";
 import { pythonRouter } from "./routers/python";
 import { runsRouter } from "./routers/runs";
+import { schedulesRouter } from "./routers/schedules";
 import { sourcesRouter } from "./routers/sources";
 import { createCallerFactory, router } from "./trpc";
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   python: pythonRouter,
   runs: runsRouter,
   preview: previewRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;
