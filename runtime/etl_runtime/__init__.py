@@ -7,7 +7,7 @@
     rt.main(PLAN, build)
 
 Modules: main (entry points), plan (Plan), writes (staged all-or-nothing writes, Run),
-fsio (filesystem seam), progress + opmap + naming (Ray operators -> graph nodes, stage
+fsio (filesystem seam), s3 (S3 connections from the job's env), progress + opmap + naming (Ray operators -> graph nodes, stage
 events), events (ETL_EVENT lines), udf + errors (Python UDF wrappers, UdfError), fn
 (expression helpers), dtypes (type names), failure (run-failed details).
 """
@@ -15,6 +15,7 @@ from . import fn
 from .errors import UdfError
 from .main import configure_data_context, main, path, require_runtime
 from .plan import Plan
+from .s3 import filesystem
 from .udf import AddColumnActor, UdfFilterActor, add_column_python, udf_filter
 from .version import __version__
 from .writes import Run, WriteError
@@ -23,6 +24,7 @@ __all__ = [
     "__version__",
     "require_runtime",
     "path",
+    "filesystem",
     "Plan",
     "main",
     "configure_data_context",

@@ -12,6 +12,15 @@ Commit, once every sink is staged (a journal of renames is undone if any step fa
   append    -> move each staged file into the target dir as `<R>-<file>` (dir created if absent)
 On failure nothing is visible in the targets: staging is deleted, old outputs stay in place.
 
+S3 targets (no rename on S3) commit in two phases instead; the staging prefix is a sibling of
+the target, so readers of the target never see staged objects:
+  1. copy (server-side CopyObject) every staged object into the target prefix under a name no
+     existing object has (append: `<R>-<file>`); undone (copies deleted) if any step of any
+     sink fails, so the previous output stays complete;
+  2. once every sink is in: delete the objects the overwrite replaces, then the staging prefix.
+During the commit a concurrent reader may briefly list old and new objects together; a run
+that fails before or during phase 1 changes nothing a reader sees (docs/generated-script.md).
+
 `Run` is what generated scripts see: `run.write(ds, node=..., path=..., format=..., mode=...)`.
 A planning Run (`planning=True`) only records targets, so `main` can preflight every write
 (mode=error on an existing path) before any data is read.
@@ -27,10 +36,12 @@ from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlparse
 
 import pyarrow.csv as pacsv
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from . import events, progress
-from .fsio import Location, Storage, resolve, storage_for
+from . import s3
+from .fsio import Location, S3Storage, Storage, resolve, storage_for
 from .plan import Plan
 
 log = logging.getLogger(__name__)
@@ -75,6 +86,7 @@ class Target:
     run_id: str
     staged: bool = False
     rows: int = 0
+    connection: Optional[str] = None
 
     @property
     def staging(self) -> str:
@@ -88,17 +100,19 @@ class Target:
         return self.location.sibling(f".{self.location.name}.etl-old-{self.run_id}")
 
 
-def make_target(node: str, path: str, format: str, mode: str, run_id: str) -> Target:
+def make_target(node: str, path: str, format: str, mode: str, run_id: str, connection: Optional[str] = None) -> Target:
     if format not in FORMATS:
         raise WriteError(node, f"format must be one of {FORMATS}, got {format!r}")
     if mode not in MODES:
         raise WriteError(node, f"mode must be one of {MODES}, got {mode!r}")
     if not path:
         raise WriteError(node, "empty path")
-    location = resolve(path)
+    location = resolve(path, connection)
     if not location.name:
         raise WriteError(node, f"cannot write to the root of a filesystem: {path!r}")
-    target = Target(node, path, format, mode, location, run_id)
+    if not location.local and "/" not in location.path:
+        raise WriteError(node, f"cannot write to the root of a bucket: {path!r}; name a prefix, e.g. s3://bucket/out")
+    target = Target(node, path, format, mode, location, run_id, connection=connection)
     if not ray_keeps_path(target.staging):
         raise WriteError(node, "Ray Data cannot write under this directory: its path has a tab, a line break "
                                f"or ';' before '?', which Ray's path handling changes: {path!r}")
@@ -113,17 +127,49 @@ def preflight(targets: List[Target], storage: Callable[[Location], Storage] = st
             st = storage(t.location)
         except NotImplementedError as e:
             raise WriteError(t.node, str(e)) from None
+        except s3.ConnectionError_ as e:
+            raise WriteError(t.node, str(e)) from None
         key = (t.location.scheme, t.location.path)
         if key in seen:
             raise WriteError(t.node, f"{t.path} is also written by node {seen[key]}")
         seen[key] = t.node
-        kind = st.kind(t.location.path)
+        try:
+            if isinstance(st, S3Storage):
+                _preflight_s3(t, st)
+            kind = st.kind(t.location.path)
+            parent_kind = st.kind(t.location.parent)
+        except OSError as e:
+            raise WriteError(t.node, f"cannot check {t.path}: {s3.describe_error(e) if not t.location.local else e}") from None
         if t.mode == "error" and kind != "missing":
             raise WriteError(t.node, f"{t.path} already exists (mode=error); choose overwrite or append")
         if t.mode == "append" and kind == "file":
             raise WriteError(t.node, f"{t.path} is a file; append needs a directory")
-        if st.kind(t.location.parent) == "file":
+        if parent_kind == "file":
             raise WriteError(t.node, f"the parent of {t.path} is a file")
+
+
+def _preflight_s3(t: Target, st: S3Storage) -> None:
+    """The bucket exists and the connection may write under the target's parent: a probe object
+    in the (hidden) staging prefix, written and deleted at once."""
+    via = f" (connection {t.connection!r})" if t.connection else ""
+    bucket, _ = s3.bucket_and_key(t.location.path)
+    try:
+        try:  # a listing (unlike HEAD) carries S3's error code: wrong key, wrong secret, no bucket
+            st.fs.get_file_info(pafs.FileSelector(t.location.path, allow_not_found=False))
+        except FileNotFoundError:
+            pass
+    except OSError as e:
+        if "NO_SUCH_BUCKET" in str(e) or "NoSuchBucket" in str(e):
+            raise WriteError(t.node, f"bucket {bucket!r} does not exist{via}") from None
+        raise WriteError(t.node, f"cannot write to {t.path}{via}: {s3.describe_error(e)}") from None
+    try:
+        probe = posixpath.join(t.staging, "_etl_probe")
+        with st.fs.open_output_stream(probe) as f:
+            f.write(b"")
+        st.delete_file(probe)
+        st.delete(t.staging)  # pyarrow leaves a directory marker when a prefix's last object goes
+    except OSError as e:
+        raise WriteError(t.node, f"cannot write to {t.path}{via}: {s3.describe_error(e)}") from None
 
 
 def _ray_write(ds, t: Target) -> None:
@@ -184,11 +230,52 @@ def _unique(st: Storage, directory: str, rel: str, run_id: str) -> str:
     return candidate
 
 
+def _copy_in(t: Target, st: Storage, copied: List[Tuple[Storage, str]], replaced: List[Tuple[Storage, str]]) -> None:
+    """Phase 1 of an S3 commit: copy every staged object into the target under a fresh name;
+    record the copies (undone on failure) and, for overwrite, the objects they replace."""
+    target = t.location.path
+    kind = st.kind(target)
+    if t.mode == "error" and kind != "missing":
+        raise WriteError(t.node, f"{t.path} appeared during the run (mode=error)")
+    old = st.list_files(target) if kind == "dir" else []
+    for rel in st.list_files(t.staging):
+        dst = posixpath.join(target, rel)
+        if t.mode == "append" or rel in old:
+            dst = _unique(st, target, rel, t.run_id)
+        st.copy(posixpath.join(t.staging, rel), dst)
+        copied.append((st, dst))
+    if t.mode == "overwrite":
+        replaced.extend((st, posixpath.join(target, rel)) for rel in old)
+        if kind == "file":
+            replaced.append((st, target))
+
+
+def _delete_replaced(targets: List[Target], replaced: List[Tuple[Storage, str]]) -> None:
+    """Phase 2 of an S3 commit: the new objects are all in; delete the ones they replace."""
+    failed = []
+    for st, key in replaced:
+        for attempt in range(3):
+            try:
+                st.delete_file(key)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                if attempt == 2:
+                    failed.append(key)
+    if failed:
+        node = targets[0].node
+        raise WriteError(node, f"the new output is in place, but {len(failed)} replaced object(s) could not be "
+                               f"deleted (first: {failed[0]}); delete them to restore a clean output")
+
+
 def commit(targets: List[Target], storage: Callable[[Location], Storage] = storage_for) -> None:
-    """Make every staged target visible, or none (the renames done so far are undone)."""
+    """Make every staged target visible, or none (the renames and copies done so far are undone)."""
     journal: List[Tuple[Storage, str, str]] = []  # (storage, src, dst) moves done
     created: List[Tuple[Storage, str]] = []
     olds: List[Tuple[Storage, str]] = []
+    copied: List[Tuple[Storage, str]] = []  # S3 phase 1
+    replaced: List[Tuple[Storage, str]] = []  # S3 phase 2
 
     def move(st: Storage, src: str, dst: str) -> None:
         st.move(src, dst)
@@ -199,6 +286,9 @@ def commit(targets: List[Target], storage: Callable[[Location], Storage] = stora
             if not t.staged:
                 raise WriteError(t.node, "nothing staged to commit")
             st, target = storage(t.location), t.location.path
+            if not st.atomic_move:
+                _copy_in(t, st, copied, replaced)
+                continue
             if not st.exists(t.location.parent):
                 st.makedirs(t.location.parent)
             if t.mode == "error":
@@ -221,6 +311,11 @@ def commit(targets: List[Target], storage: Callable[[Location], Storage] = stora
                         st.makedirs(parent)
                     move(st, posixpath.join(t.staging, rel), dst)
     except BaseException:
+        for st, dst in reversed(copied):
+            try:
+                st.delete_file(dst)
+            except Exception:
+                log.exception("could not undo the copy to %s", dst)
         for st, src, dst in reversed(journal):
             try:
                 st.move(dst, src)
@@ -238,9 +333,12 @@ def commit(targets: List[Target], storage: Callable[[Location], Storage] = stora
             st.delete(old)
         except Exception:
             log.exception("committed, but could not delete the previous output %s", old)
-    for t in targets:
-        if t.mode == "append":
-            discard_one(t, storage)
+    try:
+        _delete_replaced(targets, replaced)
+    finally:
+        for t in targets:
+            if t.mode == "append" or not storage(t.location).atomic_move:
+                discard_one(t, storage)
 
 
 def discard_one(t: Target, storage: Callable[[Location], Storage] = storage_for) -> None:
@@ -265,13 +363,14 @@ class Run:
     def rows_written(self) -> Dict[str, int]:
         return {t.node: t.rows for t in self.targets}
 
-    def write(self, ds, node: str, path: str, format: str = "parquet", mode: str = "error") -> int:
+    def write(self, ds, node: str, path: str, format: str = "parquet", mode: str = "error",
+              connection: Optional[str] = None) -> int:
         """Stage `ds` as sink `node`; returns the rows written (0 when planning)."""
         if self.plan.sinks and node not in self.plan.sinks:
             raise WriteError(node, f"not a sink of the plan (sinks: {sorted(self.plan.sinks)})")
         if any(t.node == node for t in self.targets):
             raise WriteError(node, "written twice in one run")
-        t = make_target(node, path, format, mode, self.run_id)
+        t = make_target(node, path, format, mode, self.run_id, connection)
         self.targets.append(t)
         if self.planning:
             return 0

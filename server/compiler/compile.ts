@@ -14,6 +14,8 @@ export interface CompileContext {
   readonly sources?: Readonly<Record<string, SourceLookup>>;
   /** Python syntax check results per UDF node (done outside the compiler, e.g. by the worker). */
   readonly python?: Readonly<Record<string, PythonCheck>>;
+  /** Names of the server's S3 connections (unknown names are errors on the node); absent = unchecked. */
+  readonly connections?: readonly string[];
   /** Facts recorded in the script header. */
   readonly header?: { readonly version?: number };
 }
@@ -36,7 +38,7 @@ export interface CompileResult {
  *   sourceMap.read // [27, 29]
  */
 export function compile(doc: PipelineDocument, ctx: CompileContext = {}): CompileResult {
-  const analysis = analyze(doc, { sources: ctx.sources, python: ctx.python });
+  const analysis = analyze(doc, { sources: ctx.sources, python: ctx.python, connections: ctx.connections });
   const diagnostics = [...analysis.diagnostics];
   if (hasErrors(diagnostics) || analysis.order === null) return { python: null, sourceMap: {}, diagnostics, ir: null };
   const ir = runPasses(lower(doc, analysis, { version: ctx.header?.version ?? null, python: ctx.python }));

@@ -25,6 +25,8 @@ export interface ReadOp extends OpBase {
   /** The subset the user chose on the node (null = all); pushdown may narrow `columns` further. */
   readonly userColumns: readonly string[] | null;
   readonly partitioning: "hive";
+  /** An S3 connection name (s3:// paths); absent: local files or the default chain. */
+  readonly connection?: string;
 }
 
 export interface WithColumnOp extends OpBase {
@@ -74,6 +76,8 @@ export interface WriteOp extends OpBase {
   readonly path: string;
   readonly format: "parquet" | "csv" | "json";
   readonly mode: "error" | "overwrite" | "append";
+  /** An S3 connection name (s3:// paths); absent: local files or the default chain. */
+  readonly connection?: string;
 }
 
 export type Op = ReadOp | WithColumnOp | PythonColumnOp | DropOp | SortOp | UdfFilterOp | WriteOp;

@@ -99,6 +99,7 @@ const LOWERERS: Lowerers = {
     columns: node.params.columns ?? null,
     userColumns: node.params.columns ?? null,
     partitioning: "hive",
+    ...(node.params.connection ? { connection: node.params.connection } : {}),
   }),
   "add-column": (node, base, a) => {
     const p = node.params;
@@ -115,7 +116,10 @@ const LOWERERS: Lowerers = {
     const reads = check?.ok ? (check.reads ?? null) : null;
     return { ...base, kind: "udf-filter", source: node.params.source, reads, compute: node.params.compute, batchSize: node.params.batchSize };
   },
-  write: (node, base) => ({ ...base, kind: "write", path: node.params.path, format: node.params.format, mode: node.params.mode }),
+  write: (node, base) => ({
+    ...base, kind: "write", path: node.params.path, format: node.params.format, mode: node.params.mode,
+    ...(node.params.connection ? { connection: node.params.connection } : {}),
+  }),
 };
 
 /**

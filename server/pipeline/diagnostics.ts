@@ -28,6 +28,8 @@ export const DIAGNOSTIC_CODES = {
   E_SOURCE_UNREADABLE: "Source could not be read as parquet",
   E_WRITE_PATH_CONFLICT: "Two writes target the same path, or a write targets a source",
   E_READ_COLUMNS_EMPTY: "No columns selected to read",
+  E_CONNECTION_NOT_S3: "A connection applies only to s3:// paths",
+  E_CONNECTION_UNKNOWN: "No S3 connection has that name",
   // columns
   E_COLUMN_UNKNOWN: "Unknown column",
   E_COLUMN_EXISTS: "Column already exists",

@@ -23,6 +23,8 @@ export const ReadParquetParamsSchema = z.object({
   path: z.string().default(""),
   /** Optional subset of columns to read; null/absent = all. */
   columns: z.array(z.string()).nullable().default(null),
+  /** s3:// paths: the name of a server-side S3 connection (absent = the environment's default chain). */
+  connection: z.string().optional(),
 });
 
 export const AddColumnParamsSchema = z.object({
@@ -60,6 +62,8 @@ export const WriteParamsSchema = z.object({
   path: z.string().default(""),
   format: z.enum(["parquet", "csv", "json"]).default("parquet"),
   mode: z.enum(["error", "overwrite", "append"]).default("error"),
+  /** s3:// paths: the name of a server-side S3 connection (absent = the environment's default chain). */
+  connection: z.string().optional(),
 });
 
 const nodeBase = {

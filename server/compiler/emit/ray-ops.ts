@@ -44,7 +44,7 @@ export function opComment(op: Op): string {
   const head = `# [${op.nodeId}] ${kind}${label(op)}`;
   // Switches (not visitor objects) on the hot path: no closures per op; `never` keeps them exhaustive.
   switch (op.kind) {
-    case "read": return `${head} from ${pyComment(op.path)}`;
+    case "read": return `${head} from ${pyComment(op.path)}${op.connection ? ` (connection ${pyComment(op.connection)})` : ""}`;
     case "with-column": return `${head} ${pyComment(op.column)} = ${pyComment(printExpr(op.expr.expr))}${notes(op)}`;
     case "python-column": return `${head} ${pyComment(op.column)}: ${op.outputType} ${computeText(op.compute)}${notes(op)}`;
     case "drop": {
@@ -73,7 +73,12 @@ export function emitOp(w: PythonWriter, op: Op, sourceConst: (nodeId: string) =>
   const input = op.input === null ? "" : dsVar(op.input);
   switch (op.kind) {
     case "read":
-      w.call(`${out} = ${reader}(`, [`rt.path(${pyStr(op.path)})`, `partitioning=Partitioning(${pyStr(op.partitioning)})`]);
+      // A connection is named, never spelled out: the job's env carries its settings (rt.filesystem).
+      w.call(`${out} = ${reader}(`, [
+        `rt.path(${pyStr(op.path)})`,
+        ...(op.connection ? [`filesystem=rt.filesystem(${pyStr(op.connection)})`] : []),
+        `partitioning=Partitioning(${pyStr(op.partitioning)})`,
+      ]);
       if (op.columns !== null) {
         const why = op.notes.includes(PUSHDOWN_NOTE) ? `  # ${PUSHDOWN_NOTE}` : "  # columns chosen on the node";
         hugList(w, `${out} = ${out}.select_columns([`, op.columns.map(pyStr), `])${why}`);
@@ -97,7 +102,10 @@ export function emitOp(w: PythonWriter, op: Op, sourceConst: (nodeId: string) =>
       ]);
       return;
     case "write":
-      w.call("run.write(", [input, `node=${pyStr(op.nodeId)}`, `path=rt.path(${pyStr(op.path)})`, `format=${pyStr(op.format)}`, `mode=${pyStr(op.mode)}`]);
+      w.call("run.write(", [
+        input, `node=${pyStr(op.nodeId)}`, `path=rt.path(${pyStr(op.path)})`, `format=${pyStr(op.format)}`, `mode=${pyStr(op.mode)}`,
+        ...(op.connection ? [`connection=${pyStr(op.connection)}`] : []),
+      ]);
       return;
     default:
       assertNever(op);

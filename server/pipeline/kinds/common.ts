@@ -85,6 +85,29 @@ export function checkCompute(nodeId: string, compute: Compute, batchSize: number
   return out;
 }
 
+/** Is `p` an S3 URI (s3:// or s3a://)? Example: isS3Path("s3://bucket/x") === true */
+export const isS3Path = (p: string): boolean => /^s3a?:\/\//i.test(p.trim());
+
+/**
+ * Checks a source's or sink's S3 connection: it only applies to s3:// paths, and must name an
+ * existing connection when the server says which exist (ctx.connections).
+ * Example: checkConnection("read", "data/x", "lake", {}) -> [E_CONNECTION_NOT_S3]
+ */
+export function checkConnection(nodeId: string, path: string, connection: string | undefined, ctx: AnalyzeContext): Diagnostic[] {
+  if (connection === undefined || connection === "") return [];
+  if (!isS3Path(path) && path.trim() !== "") {
+    return [diag("E_CONNECTION_NOT_S3", `Connection '${clip(connection)}' applies only to s3:// paths`, {
+      nodeId, field: "connection", hint: "Use an s3://bucket/prefix path, or clear the connection for a local path",
+    })];
+  }
+  if (ctx.connections !== undefined && !ctx.connections.includes(connection)) {
+    return [diag("E_CONNECTION_UNKNOWN", `There is no S3 connection named '${clip(connection)}'`, {
+      nodeId, field: "connection", hint: "Create it on the Connections page, or pick another",
+    })];
+  }
+  return [];
+}
+
 /** "tasks" or "actor pool 1-4", for summaries. */
 export function describeCompute(compute: Compute): string {
   return compute.strategy === "actors" ? `actor pool ${compute.minSize}-${compute.maxSize}` : "tasks";

@@ -3,7 +3,7 @@
 import { diag, type Diagnostic } from "../diagnostics";
 import { ReadParquetParamsSchema } from "../schema";
 import { clip } from "../suggest";
-import { checkColumnList, oneLine } from "./common";
+import { checkColumnList, checkConnection, oneLine } from "./common";
 import { lookup, type NodeKindSpec } from "./spec";
 
 export const readParquet: NodeKindSpec<"read-parquet"> = {
@@ -22,12 +22,14 @@ export const readParquet: NodeKindSpec<"read-parquet"> = {
     if (p.path.trim() === "") {
       diagnostics.push(diag("E_PATH_MISSING", "Choose the parquet file or folder to read", { nodeId: node.id, field: "path" }));
     }
+    const connectionProblems = checkConnection(node.id, p.path, p.connection, ctx);
+    diagnostics.push(...connectionProblems);
     if (p.columns !== null && p.columns.length === 0) {
       diagnostics.push(diag("E_READ_COLUMNS_EMPTY", "No columns are selected", {
         nodeId: node.id, field: "columns", hint: "Select at least one column, or clear the selection to read all",
       }));
     }
-    const source = p.path.trim() === "" ? undefined : lookup(ctx.sources, node.id);
+    const source = p.path.trim() === "" || connectionProblems.length ? undefined : lookup(ctx.sources, node.id);
     if (source === undefined) {
       diagnostics.push(...checkColumnList(node.id, p.columns ?? [], null, (i) => `columns.${i}`));
       return { schema: null, diagnostics };

@@ -23,6 +23,8 @@ export type PythonCheck =
 export interface AnalyzeContext {
   readonly sources?: Readonly<Record<string, SourceLookup>>;
   readonly python?: Readonly<Record<string, PythonCheck>>;
+  /** Names of the server's S3 connections; absent = not known (no check). */
+  readonly connections?: readonly string[];
 }
 
 export interface KindResult {
