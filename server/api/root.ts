@@ -1,5 +1,6 @@
 // The app's router: one entry per area. The browser reaches the server only through the
 // inferred AppRouter type.
+import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
 import { pipelinesRouter } from "./routers/pipelines";
 import { previewRouter } from "./routers/preview";
@@ -17,6 +18,7 @@ export const appRouter = router({
   runs: runsRouter,
   preview: previewRouter,
   schedules: schedulesRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;
