@@ -47,8 +47,9 @@ beforeAll(() => {
     }
   })();
   raw.close();
-  prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }), log: [{ emit: "event", level: "query" }] });
-  prisma.$on("query", (e) => queries.push({ query: e.query, params: e.params }));
+  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }), log: [{ emit: "event", level: "query" }] });
+  client.$on("query", (e) => queries.push({ query: e.query, params: e.params }));
+  prisma = client as unknown as PrismaClient;
 });
 afterAll(async () => {
   await prisma.$disconnect();
