@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   ETL_RAY_GCS_PORT: z.coerce.number().int().default(6380),
   ETL_RAY_NUM_CPUS: z.coerce.number().int().positive().optional(),
   ETL_RAY_OBJECT_STORE_BYTES: z.coerce.number().int().positive().default(2_000_000_000),
+  /** Encrypts S3 connection secrets (64 hex chars or base64 of 32 bytes). Unset: data/secret-key, generated once. */
+  ETL_SECRET_KEY: z.string().optional(),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().default(3000),
 });

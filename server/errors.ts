@@ -9,6 +9,12 @@ export const APP_ERROR_CODES = {
   BAD_INPUT: "BAD_REQUEST",
   PIPELINE_INVALID: "BAD_REQUEST",
   RAY_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  // S3 connections (server/connections/): what the Test button and the object browser report
+  S3_BAD_CREDENTIALS: "BAD_REQUEST",
+  S3_NO_SUCH_BUCKET: "NOT_FOUND",
+  S3_ACCESS_DENIED: "FORBIDDEN",
+  S3_UNREACHABLE: "SERVICE_UNAVAILABLE",
+  S3_ERROR: "BAD_REQUEST",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 } as const;
 export type AppErrorCode = keyof typeof APP_ERROR_CODES;

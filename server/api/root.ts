@@ -1,5 +1,6 @@
 // The app's router: one entry per area. The browser reaches the server only through the
 // inferred AppRouter type.
+import { connectionsRouter } from "./routers/connections";
 import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
 import { pipelinesRouter } from "./routers/pipelines";
@@ -19,6 +20,7 @@ export const appRouter = router({
   preview: previewRouter,
   schedules: schedulesRouter,
   dashboard: dashboardRouter,
+  connections: connectionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,11 +2,17 @@
 //   npm run etl -- check FILE [--json]
 //   npm run etl -- compile FILE [--out FILE.py]
 //   npm run etl -- run FILE [--address RAY_JOBS_URL] [--keep-ray]
-//   npm run etl -- inspect PATH [--json]
+//   npm run etl -- inspect PATH [--connection NAME] [--json]
+// S3 connections (named on nodes) come from the app's database ($DATABASE_URL, $ETL_SECRET_KEY).
 //   npm run etl -- preview FILE NODE_ID [--rows N] [--json]
 import fs from "node:fs";
 import path from "node:path";
 import { compile } from "../compiler";
+import { connectionNames, jobEnv } from "../connections/job-env";
+import type { Connections } from "../connections/store";
+import type { PipelineDocument } from "../pipeline/schema";
+import { s3DatasetFacts } from "../storage/s3-parquet";
+import { parseS3Uri } from "../storage/s3";
 import { analyze, parseDocument } from "../pipeline";
 import type { Diagnostic } from "../pipeline/diagnostics";
 import { followJob } from "../runner/follow";
@@ -25,7 +31,7 @@ const USAGE = `usage: etl <command> [options]
   check FILE [--json]                      diagnostics for a pipeline file
   compile FILE [--out FILE.py]             print the generated Ray Data script
   run FILE [--address URL] [--keep-ray]    run on Ray (default: a local head, started if needed)
-  inspect PATH [--json]                    dataset facts from parquet footers, without reading data
+  inspect PATH [--connection NAME] [--json] dataset facts from parquet footers, without reading data
   preview FILE NODE_ID [--rows N] [--json] sample rows after a node (the pipeline's own code on a sample)`;
 
 const cwd = process.env.INIT_CWD ?? process.cwd();
@@ -49,6 +55,17 @@ function fail(msg: string, code = 2): never {
   process.exit(code);
 }
 
+/** The app database's S3 connections, opened only when something needs one. */
+let openedConnections: Connections | null = null;
+async function appConnections(): Promise<Connections> {
+  if (!openedConnections) {
+    const [{ db }, { connectionsFrom }] = await Promise.all([import("../db"), import("../connections/store")]);
+    openedConnections = connectionsFrom(db());
+  }
+  return openedConnections;
+}
+const connectionsFor = async (doc: PipelineDocument) => (connectionNames(doc).length ? appConnections() : null);
+
 function formatDiagnostic(d: Diagnostic): string {
   const where = [d.nodeId && `node ${d.nodeId}`, d.field, d.line && `line ${d.line}`].filter(Boolean).join(", ");
   return `${d.severity} ${d.code}${where ? ` (${where})` : ""}: ${d.message}${d.hint ? `\n    hint: ${d.hint}` : ""}`;
@@ -65,7 +82,7 @@ async function load(file: string | undefined) {
   }
   const parsed = parseDocument(text);
   if (!parsed.doc) return { doc: null, diagnostics: parsed.diagnostics, ctx: null };
-  const ctx = await gatherContext(parsed.doc);
+  const ctx = await gatherContext(parsed.doc, undefined, await connectionsFor(parsed.doc));
   return { doc: parsed.doc, diagnostics: parsed.diagnostics, ctx };
 }
 
@@ -118,7 +135,8 @@ async function cmdRun(args: string[]) {
   process.on("SIGINT", () => void stopRay().then(() => process.exit(130)));
   try {
     const started = Date.now();
-    const id = await submitPipeline(client, { python, pipelineId: doc.id, root, baseDir: baseDir() });
+    const envVars = await jobEnv(await connectionsFor(doc), doc).catch((e) => fail(e.userMessage ?? e.message, 1));
+    const id = await submitPipeline(client, { python, pipelineId: doc.id, root, baseDir: baseDir(), envVars });
     process.stdout.write(`submitted ${id} to ${client.address}\n`);
     const view = new ProgressView();
     const result = await followJob(client, id, { onEvents: (ev) => view.update(ev) });
@@ -147,7 +165,18 @@ async function cmdRun(args: string[]) {
 
 async function cmdInspect(args: string[]) {
   const json = flag(args, "--json");
+  const connection = option(args, "--connection");
   if (!args[0]) fail(`missing PATH\n${USAGE}`);
+  if (parseS3Uri(args[0])) {
+    if (!connection) fail("an s3:// path needs --connection NAME (a connection saved in the app)");
+    const settings = await (await appConnections()).settings(connection);
+    if (!settings) fail(`there is no S3 connection named '${connection}'`, 1);
+    const facts = await s3DatasetFacts(args[0], settings);
+    if (!facts.ok) fail(`${facts.code}: ${facts.message}`, 1);
+    if (json) process.stdout.write(`${JSON.stringify({ ...facts.facts, sample: null }, null, 2)}\n`);
+    else process.stdout.write(`${formatInspection(facts.facts, null)}\n`);
+    return;
+  }
   const p = path.resolve(cwd, args[0]);
   const facts = await datasetFacts(p);
   if (!facts.ok) fail(`${facts.code}: ${facts.message}`, 1);

@@ -7,8 +7,9 @@ import type { PipelineDocument } from "../pipeline/schema";
 import type { SourceLookup } from "../pipeline/types";
 import { compilePreview, previewSubgraph } from "../compiler";
 import { checkPythonSources } from "../python/check-udf";
-import { resolvePath } from "../services/pipeline-context";
-import { inspectFiles } from "../storage/parquet-dataset";
+import { jobEnv, S3_CONNECTIONS_ENV } from "../connections/job-env";
+import type { Connections } from "../connections/store";
+import { inspectSourceFiles, resolvePath } from "../services/pipeline-context";
 import { Lru } from "../storage/lru";
 import { previewKey, type FileStamp } from "./key";
 import { PREVIEW_ERROR_CODES, type PreviewError, type PreviewErrorCode, type PreviewOk, type PreviewResult } from "./types";
@@ -33,6 +34,8 @@ export interface PreviewInput {
   readonly rows: number;
   /** Ignore a cached answer and run again. */
   readonly refresh?: boolean;
+  /** Resolves the S3 connections read nodes name (their settings go to the worker per request). */
+  readonly connections?: Connections | null;
 }
 
 interface WorkerResult {
@@ -89,7 +92,7 @@ export class PreviewService {
     const files: Record<string, { path: string; rows: number; partition: Record<string, string> }[]> = {};
     for (const r of reads) {
       if (r.kind !== "read-parquet" || r.params.path.trim() === "") continue;
-      const listed = await inspectFiles(resolvePath(r.params.path.trim(), this.opts.baseDir));
+      const listed = await inspectSourceFiles(r.params.path.trim(), r.params.connection, input.connections ?? null, this.opts.baseDir);
       if (!listed.ok) return failed(err("SOURCE_ERROR", listed.message.replaceAll(this.opts.baseDir + "/", ""), r.id));
       sources[r.id] = { ok: true, info: listed.facts.info };
       for (const f of listed.files) stamps.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs });
@@ -111,7 +114,7 @@ export class PreviewService {
       slot = { key, ctrl: new AbortController() };
       this.slots.set(slotKey, slot);
       const mine = slot;
-      running = this.inflight.get(key) ?? this.run(doc, nodeId, rows, sources, files, mine.ctrl.signal);
+      running = this.inflight.get(key) ?? this.run(doc, nodeId, rows, sources, files, mine.ctrl.signal, input.connections ?? null);
       this.inflight.set(key, running);
       void running.then((r) => {
         if (!r.ok && r.error.code === "CANCELLED") return;
@@ -138,6 +141,7 @@ export class PreviewService {
     sources: Record<string, SourceLookup>,
     files: Record<string, { path: string; rows: number; partition: Record<string, string> }[]>,
     signal: AbortSignal,
+    connections: Connections | null,
   ): Promise<PreviewResult> {
     const t0 = performance.now();
     const base = { nodeId, cached: false };
@@ -164,6 +168,8 @@ export class PreviewService {
       sourceRows: filtered ? Math.min(rows * 10, Math.max(rows, this.maxSourceRows)) : rows,
       maxSourceRows: Math.max(rows, this.maxSourceRows),
       source: { path: resolvePath(read.path.trim(), this.opts.baseDir), columns: read.columns, files: files[read.nodeId] ?? [] },
+      // the settings of the connections the module names (rt.filesystem), for this request only
+      connections: JSON.parse((await jobEnv(connections, doc.nodes.some((n) => n.id === read.nodeId) ? { ...doc, nodes: doc.nodes.filter((n) => n.id === read.nodeId) } : doc))[S3_CONNECTIONS_ENV] ?? "{}"),
     }, { timeoutMs: this.opts.timeoutMs ?? previewTimeoutMs(), signal });
     if (!reply.ok) return failed(fromWorker(reply.error, nodeId));
     const r = reply.result;

@@ -4,7 +4,10 @@
 // knows is in the database and on Ray, so a restarted monitor simply carries on: runs still
 // running are followed again by submission id, runs that ended meanwhile are settled, and the
 // stored log offset means no event is counted twice.
+import { jobEnv } from "../connections/job-env";
+import { connectionsFrom } from "../connections/store";
 import type { Db } from "../db";
+import { parseDocument } from "../pipeline";
 import { submitPipeline } from "../runner/job-package";
 import { RayUnreachableError, TERMINAL_STATUSES, type RayJobInfo, type RayJobsClient } from "../runner/ray-jobs";
 import { claimNext } from "./claim";
@@ -151,8 +154,19 @@ export class RunMonitor {
   }
 
   private async submit(run: RunRow): Promise<"submitted" | "requeued" | "failed"> {
+    // S3 connections go to the job as runtime_env variables only (never into the run record).
+    let envVars: Record<string, string>;
+    try {
+      const { doc } = parseDocument(run.document);
+      envVars = doc ? await jobEnv(connectionsFrom(this.o.db), doc) : {};
+    } catch (e) {
+      const msg = e instanceof Error && "userMessage" in e ? String((e as { userMessage: string }).userMessage) : "its S3 connections could not be read";
+      await this.fail(run, "CONNECTION", `The run was not submitted: ${msg}`);
+      return "failed";
+    }
     try {
       await submitPipeline(this.o.client, {
+        envVars,
         python: run.script,
         pipelineId: run.pipelineId,
         root: this.o.root,

@@ -2,6 +2,7 @@
 // gatherContext but with Python checks remembered per source text: a check spawns a Python
 // process (~0.5-1 s on a busy machine) and its result depends on the text alone, so pressing
 // Run again, retrying, or running what the editor just checked costs nothing.
+import type { Connections } from "../connections/store";
 import type { PipelineDocument } from "../pipeline/schema";
 import { checkPythonSources, type PythonCheck } from "../python/check-udf";
 import { gatherContext, type PipelineContext } from "../services/pipeline-context";
@@ -25,11 +26,11 @@ export async function cachedPythonChecks(sources: Record<string, string>): Promi
 }
 
 /** gatherContext(doc) with cached UDF checks; e.g. `compile(doc, await runContext(doc))`. */
-export async function runContext(doc: PipelineDocument): Promise<PipelineContext> {
+export async function runContext(doc: PipelineDocument, connections: Connections | null = null): Promise<PipelineContext> {
   const udfs: Record<string, string> = {};
   for (const n of doc.nodes) if (isUdf(n) && (n.params as { source: string }).source.trim()) udfs[n.id] = (n.params as { source: string }).source;
   // footers through gatherContext (its own footer cache); UDF sources blanked so it skips them
   const withoutUdfs = { ...doc, nodes: doc.nodes.map((n) => (isUdf(n) ? ({ ...n, params: { ...n.params, source: "" } } as typeof n) : n)) };
-  const [ctx, python] = await Promise.all([gatherContext(withoutUdfs), cachedPythonChecks(udfs)]);
-  return { sources: ctx.sources, python };
+  const [ctx, python] = await Promise.all([gatherContext(withoutUdfs, undefined, connections), cachedPythonChecks(udfs)]);
+  return { sources: ctx.sources, python, ...(ctx.connections ? { connections: ctx.connections } : {}) };
 }

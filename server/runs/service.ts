@@ -3,6 +3,7 @@
 // touch the database and, for cancel, Ray's stop endpoint; the monitor does the rest, so any
 // number of stateless web processes can call these.
 import { compile } from "../compiler";
+import { connectionsFrom, type Connections } from "../connections/store";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { parseDocument, serializeDocument, type PipelineDocument } from "../pipeline";
@@ -42,8 +43,8 @@ async function loadVersion(db: Db, pipelineId: string, version?: number): Promis
 }
 
 /** Compiles `doc` for a run, or throws PIPELINE_INVALID with the diagnostics. */
-export async function compileForRun(doc: PipelineDocument): Promise<string> {
-  const out = compile(doc, await runContext(doc));
+export async function compileForRun(doc: PipelineDocument, connections: Connections | null = null): Promise<string> {
+  const out = compile(doc, await runContext(doc, connections));
   if (!out.python || hasErrors(out.diagnostics)) {
     const errors = out.diagnostics.filter((d) => d.severity === "error");
     const first = errors[0];
@@ -87,7 +88,7 @@ export async function createRun(db: Db, input: CreateRunInput): Promise<string> 
     if (!pruned.ok) throw new AppError("BAD_INPUT", { userMessage: pruned.message });
     doc = pruned.doc;
   }
-  const script = await compileForRun(doc);
+  const script = await compileForRun(doc, connectionsFrom(db));
   return insertRun(db, {
     pipelineId: input.pipelineId, version, doc, script, toNodeId: input.toNodeId ?? null,
     trigger: input.trigger ?? "manual", retryOf: input.retryOf ?? null, startedBy: input.startedBy ?? "local",
@@ -103,7 +104,7 @@ export async function retryRun(db: Db, runId: string, startedBy = "local"): Prom
   }
   const parsed = parseDocument(r.document);
   if (!parsed.doc) throw new AppError("INTERNAL", { userMessage: "The run's stored pipeline could not be read", diagnostics: parsed.diagnostics });
-  const script = await compileForRun(parsed.doc);
+  const script = await compileForRun(parsed.doc, connectionsFrom(db));
   return insertRun(db, {
     pipelineId: r.pipelineId, version: r.pipelineVersion, doc: parsed.doc, script, toNodeId: r.toNodeId,
     trigger: "retry", retryOf: r.id, startedBy,

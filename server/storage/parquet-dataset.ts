@@ -2,8 +2,8 @@
 // partitions, shaped like what Ray's read_parquet (hive partitioning by default) will yield.
 import path from "node:path";
 import type { Column, SourceInfo, SourceLookup } from "../pipeline/types";
-import { listParquetFiles, sourceError, type DatasetFile, type SourceError } from "./file-listing";
-import { cachedFooter, footerSummary, type FooterSummary } from "./parquet-footer";
+import { listParquetFiles, sourceError, type DatasetFile, type FileListing, type SourceError } from "./file-listing";
+import { cachedFooter, footerSummary, type FooterSummary, type MetadataReader } from "./parquet-footer";
 import { mapLimit } from "./concurrency";
 
 const FOOTER_CONCURRENCY = 32;
@@ -24,6 +24,13 @@ export interface DatasetFacts {
   readonly partitionValues: Readonly<Record<string, readonly string[]>>;
 }
 
+/** Where a dataset's files are listed and their footers read: local files by default, S3 via s3-parquet.ts. */
+export interface DatasetStore {
+  list(p: string): Promise<FileListing>;
+  readonly readMetadata?: MetadataReader;
+}
+const LOCAL: DatasetStore = { list: listParquetFiles };
+
 export type DatasetFactsLookup = { readonly ok: true; readonly facts: DatasetFacts } | SourceError;
 export type DatasetFilesLookup =
   | { readonly ok: true; readonly facts: DatasetFacts; /** in read order (sorted by path) */ readonly files: readonly InspectedFile[] }
@@ -34,8 +41,8 @@ export type DatasetFilesLookup =
  * Example: `await inspectDataset("/data/reviews")`
  *   -> `{ ok: true, info: { path: "/data/reviews", numRows: 2000000, files: 13, partitionKeys: ["product_category"], ... } }`
  */
-export async function inspectDataset(p: string): Promise<SourceLookup> {
-  const r = await inspectFiles(p);
+export async function inspectDataset(p: string, store: DatasetStore = LOCAL): Promise<SourceLookup> {
+  const r = await inspectFiles(p, store);
   return r.ok ? { ok: true, info: r.facts.info } : r;
 }
 
@@ -43,8 +50,8 @@ export async function inspectDataset(p: string): Promise<SourceLookup> {
  * Like inspectDataset, plus partition counts and values (what `etl inspect` prints).
  * Example: `const r = await datasetFacts("/data/reviews"); if (r.ok) r.facts.partitionValues.product_category // ["Apparel", ...]`
  */
-export async function datasetFacts(p: string): Promise<DatasetFactsLookup> {
-  const r = await inspectFiles(p);
+export async function datasetFacts(p: string, store: DatasetStore = LOCAL): Promise<DatasetFactsLookup> {
+  const r = await inspectFiles(p, store);
   return r.ok ? { ok: true, facts: r.facts } : r;
 }
 
@@ -52,17 +59,17 @@ export async function datasetFacts(p: string): Promise<DatasetFactsLookup> {
  * Facts plus every file with its row count and partition values (for samples and previews).
  * Example: `const r = await inspectFiles("/data/reviews"); if (r.ok) r.files[0].partition // { product_category: "Apparel" }`
  */
-export async function inspectFiles(p: string): Promise<DatasetFilesLookup> {
+export async function inspectFiles(p: string, store: DatasetStore = LOCAL): Promise<DatasetFilesLookup> {
   try {
-    return await gatherFacts(p);
+    return await gatherFacts(p, store);
   } catch (e) {
     // e.g. a file deleted between listing and reading: report, don't crash the request
     return sourceError("E_SOURCE_UNREADABLE", `Cannot inspect ${p}: ${(e as Error).message}`);
   }
 }
 
-async function gatherFacts(p: string): Promise<DatasetFilesLookup> {
-  const listing = await listParquetFiles(p);
+async function gatherFacts(p: string, store: DatasetStore): Promise<DatasetFilesLookup> {
+  const listing = await store.list(p);
   if (!listing.ok) return listing;
   const { root, files } = listing;
   const shown = (f: DatasetFile) => (listing.kind === "file" ? f.path : path.relative(root, f.path));
@@ -71,7 +78,7 @@ async function gatherFacts(p: string): Promise<DatasetFilesLookup> {
     const hit = cachedFooter(f); // most files on a repeat inspection: no await per file
     if (hit) return hit;
     try {
-      return await footerSummary(f);
+      return await footerSummary(f, store.readMetadata);
     } catch (e) {
       return new Error(`${f.path} is not a readable parquet file: ${(e as Error).message}`);
     }

@@ -42,14 +42,33 @@ export async function readParquetMetadata(file: string, size: number): Promise<F
 }
 
 /**
+ * Decodes a footer given a ranged reader (`read(start, end)` -> bytes [start, end)): the
+ * 8 trailing bytes, then exactly the metadata. Used for S3 objects (two ranged GETs).
+ */
+export async function readParquetMetadataAt(size: number, read: (start: number, end: number) => Promise<Uint8Array>): Promise<FileMetaData> {
+  if (size < 12) throw new Error(`not a parquet file (only ${size} bytes)`);
+  const tail = Buffer.from(await read(size - 8, size));
+  if (tail.readUInt32LE(4) !== MAGIC) throw new Error("not a parquet file (no PAR1 footer)");
+  const len = tail.readUInt32LE(0);
+  if (len + 12 > size) throw new Error(`corrupt parquet footer (metadata length ${len} > file size ${size})`);
+  const meta = Buffer.from(await read(size - len - 8, size - 8));
+  const buf = Buffer.concat([meta, tail]);
+  return parquetMetadata(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer, { geoparquet: false });
+}
+
+/** Reads one file's footer metadata (local files by default; S3 passes a ranged reader). */
+export type MetadataReader = (f: DatasetFile) => Promise<FileMetaData>;
+const readLocal: MetadataReader = (f) => readParquetMetadata(f.path, f.size);
+
+/**
  * The footer facts of one file, from the cache when the file is unchanged.
  * Example: `(await footerSummary({ path, size, mtimeMs })).numRows // 1204`
  */
-export async function footerSummary(f: DatasetFile): Promise<FooterSummary> {
+export async function footerSummary(f: DatasetFile, read: MetadataReader = readLocal): Promise<FooterSummary> {
   const hit = cachedFooter(f);
   if (hit) return hit;
   const key = cacheKey(f);
-  const meta = await readParquetMetadata(f.path, f.size);
+  const meta = await read(f);
   const cols = schemaFromParquet(meta);
   const signature = cols.map((c) => `${c.name}:${c.type}`).join(",");
   const full = `${signature}|${cols.map((c) => (c.nullable ? 1 : 0)).join("")}`;

@@ -12,6 +12,7 @@ When a filter leaves fewer rows than asked for and the source has more, the samp
 from __future__ import annotations
 
 import hashlib
+import json
 import linecache
 import os
 import time
@@ -19,6 +20,7 @@ import types
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Tuple
 
+from .. import s3
 from ..errors import find_udf_error
 from ..failure import MAX_MESSAGE, describe, trim
 from ..main import configure_data_context
@@ -97,6 +99,11 @@ def compute_preview(req: Dict[str, Any]) -> Tuple[Optional[Any], Dict[str, Any]]
     columns = src.get("columns")
     want_path = os.path.normpath(str(src["path"]))
 
+    # S3 connections the module names (rt.filesystem) exist for this request only.
+    if req.get("connections"):
+        os.environ[s3.ENV_VAR] = json.dumps(req["connections"])
+    else:
+        os.environ.pop(s3.ENV_VAR, None)
     mod = load_module(str(req["module"]), node_id)
     build = getattr(mod, "build_preview")
     chain = [(n, k) for n, k in getattr(mod, "NODES", {}).items()]
@@ -106,13 +113,13 @@ def compute_preview(req: Dict[str, Any]) -> Tuple[Optional[Any], Dict[str, Any]]
     while True:
         state: Dict[str, Any] = {}
 
-        def read_sample_ds(path: str, partitioning=None, **_ignored):
+        def read_sample_ds(path: str, partitioning=None, filesystem=None, **_ignored):
             # The generated code passes the same path the server listed; anything else is a bug.
             if os.path.normpath(path) != want_path:
                 raise RuntimeError(f"preview module reads {path!r} but the sample is of {want_path!r}")
             t = time.perf_counter()
             try:
-                table, read = read_sample(files, source_rows, columns)
+                table, read = read_sample(files, source_rows, columns, filesystem=filesystem)
             except Exception as e:  # noqa: BLE001 - reported as a source error below
                 raise _SourceFailed(e) from e
             timings["read"] += time.perf_counter() - t

@@ -42,7 +42,15 @@ class SampleRead:
 _MAX_BATCH = 65_536
 
 
-def read_sample(files: Sequence[SourceFile], limit: int, columns: Optional[Sequence[str]] = None) -> Tuple[pa.Table, SampleRead]:
+def _open(path: str, filesystem):
+    """A local path, or (with a filesystem, e.g. an S3 connection's) `s3://bucket/key`."""
+    if filesystem is None:
+        return pq.ParquetFile(path)
+    return pq.ParquetFile(filesystem.open_input_file(path.split("://", 1)[1] if "://" in path else path))
+
+
+def read_sample(files: Sequence[SourceFile], limit: int, columns: Optional[Sequence[str]] = None,
+                filesystem=None) -> Tuple[pa.Table, SampleRead]:
     """The first `limit` rows of the source (all rows if it has fewer).
 
     `columns` (optional) names the columns the pipeline reads; others are not decoded. The
@@ -59,7 +67,7 @@ def read_sample(files: Sequence[SourceFile], limit: int, columns: Optional[Seque
         if total >= limit:
             truncated = truncated or any(g.rows > 0 for g in files[i:])
             break
-        pf = pq.ParquetFile(f.path)
+        pf = _open(f.path, filesystem)
         try:
             file_cols = pf.schema_arrow.names
             read_cols = None if want is None else [c for c in file_cols if c in want]

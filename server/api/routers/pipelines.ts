@@ -6,6 +6,7 @@ import { AppError } from "../../errors";
 import { analyze, parseDocument, serializeDocument } from "../../pipeline";
 import { PipelineDocumentSchema, SCHEMA_VERSION, type PipelineDocument } from "../../pipeline/schema";
 import { gatherContext } from "../../services/pipeline-context";
+import { connectionsFrom } from "../../connections/store";
 import type { Db } from "../../db";
 import { publicProcedure, router } from "../trpc";
 
@@ -154,10 +155,10 @@ export const pipelinesRouter = router({
   check: publicProcedure
     .input(z.object({ document: z.unknown() }))
     .output(z.object({ diagnostics: z.array(DiagnosticOut), schemas: z.record(z.string(), z.array(ColumnOut)) }))
-    .mutation(async ({ input }) => {
+    .mutation(async ({ ctx, input }) => {
       const parsed = parseDocument(input.document);
       if (!parsed.doc) return { diagnostics: parsed.diagnostics as z.infer<typeof DiagnosticOut>[], schemas: {} };
-      const analysis = analyze(parsed.doc, await gatherContext(parsed.doc));
+      const analysis = analyze(parsed.doc, await gatherContext(parsed.doc, undefined, connectionsFrom(ctx.db)));
       return {
         diagnostics: [...parsed.diagnostics, ...analysis.diagnostics] as z.infer<typeof DiagnosticOut>[],
         schemas: Object.fromEntries([...analysis.schemas].map(([id, s]) => [id, s.map((c) => ({ ...c }))])),
@@ -168,10 +169,10 @@ export const pipelinesRouter = router({
   compile: publicProcedure
     .input(z.object({ document: z.unknown() }))
     .output(z.object({ python: z.string().nullable(), sourceMap: z.record(z.string(), z.tuple([z.number(), z.number()])), diagnostics: z.array(DiagnosticOut) }))
-    .mutation(async ({ input }) => {
+    .mutation(async ({ ctx, input }) => {
       const parsed = parseDocument(input.document);
       if (!parsed.doc) return { python: null, sourceMap: {}, diagnostics: parsed.diagnostics as z.infer<typeof DiagnosticOut>[] };
-      const out = compile(parsed.doc, await gatherContext(parsed.doc));
+      const out = compile(parsed.doc, await gatherContext(parsed.doc, undefined, connectionsFrom(ctx.db)));
       return { python: out.python, sourceMap: out.sourceMap as Record<string, [number, number]>, diagnostics: out.diagnostics as z.infer<typeof DiagnosticOut>[] };
     }),
 });

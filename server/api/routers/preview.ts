@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { PipelineDocumentSchema } from "../../pipeline/schema";
 import { previewService, PreviewResultSchema } from "../../preview";
+import { connectionsFrom } from "../../connections/store";
 import { publicProcedure, router } from "../trpc";
 
 export const PreviewNodeInput = z.object({
@@ -24,5 +25,5 @@ export const previewRouter = router({
   node: publicProcedure
     .input(PreviewNodeInput)
     .output(PreviewResultSchema)
-    .mutation(({ input, signal }) => previewService().preview(input, { signal })),
+    .mutation(({ ctx, input, signal }) => previewService().preview({ ...input, connections: connectionsFrom(ctx.db) }, { signal })),
 });

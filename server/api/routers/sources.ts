@@ -2,6 +2,9 @@
 // partitions), from parquet footers only, so the browser can run analyze() itself.
 import { z } from "zod";
 import { inspectDataset } from "../../storage/parquet-dataset";
+import { connectionsFrom } from "../../connections/store";
+import { parseS3Uri } from "../../storage/s3";
+import { inspectSource, inspectSourceFiles } from "../../services/pipeline-context";
 import { SourceReadError } from "../../storage/sample-row";
 import { sourceFacts } from "../../preview/facts";
 import { resolvePath } from "../../services/pipeline-context";
@@ -56,10 +59,12 @@ export const sourcesRouter = router({
    * server's base directory). The path in the answer is the one asked for, never the resolved one.
    */
   inspect: publicProcedure
-    .input(z.object({ path: z.string().min(1).max(4096) }))
+    .input(z.object({ path: z.string().min(1).max(4096), connection: z.string().max(64).optional() }))
     .output(SourceLookupOut)
-    .query(async ({ input }) => {
-      const lookup = await inspectDataset(resolvePath(input.path.trim()));
+    .query(async ({ ctx, input }) => {
+      const lookup = parseS3Uri(input.path)
+        ? await inspectSource(input.path, input.connection, connectionsFrom(ctx.db))
+        : await inspectDataset(resolvePath(input.path.trim()));
       if (!lookup.ok) return { ok: false as const, code: lookup.code, message: lookup.message.replaceAll(resolvePath(input.path.trim()), input.path.trim()) };
       return { ok: true as const, info: { ...lookup.info, path: input.path, schema: [...lookup.info.schema], partitionKeys: [...lookup.info.partitionKeys] } };
     }),
@@ -69,10 +74,25 @@ export const sourcesRouter = router({
    * Example: `{ ok: true, facts: { numRows: 200000, files: 12, partitionCount: 12, sample: { marketplace: "US", ... } } }`
    */
   facts: publicProcedure
-    .input(z.object({ path: z.string().min(1).max(4096) }))
+    .input(z.object({ path: z.string().min(1).max(4096), connection: z.string().max(64).optional() }))
     .output(SourceFactsOut)
-    .query(async ({ input }) => {
+    .query(async ({ ctx, input }) => {
       const shown = input.path.trim();
+      if (parseS3Uri(shown)) {
+        // S3: footers through ranged GETs; no sample row (that would download a data page)
+        const s3 = await inspectSourceFiles(shown, input.connection, connectionsFrom(ctx.db));
+        if (!s3.ok) return { ok: false as const, code: s3.code, message: s3.message };
+        const info = s3.facts.info;
+        return {
+          ok: true as const,
+          facts: {
+            path: shown, numRows: info.numRows, sizeBytes: info.sizeBytes, files: info.files, partitionKeys: [...info.partitionKeys],
+            partitionCount: s3.facts.partitionCount,
+            partitionValues: Object.fromEntries(Object.entries(s3.facts.partitionValues).map(([k, v]) => [k, [...v]])),
+            schema: [...info.schema], sample: null,
+          },
+        };
+      }
       const abs = resolvePath(shown);
       const hide = (m: string) => m.replaceAll(abs, shown);
       let r: Awaited<ReturnType<typeof sourceFacts>>;
