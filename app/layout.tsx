@@ -12,6 +12,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <Providers>
           <header className="topbar">
             <a href="/" className="brand">Ray ETL Designer</a>
+            <nav className="topnav" aria-label="Main">
+              <a href="/">Dashboard</a>
+              <a href="/pipelines">Pipelines</a>
+              <a href="/runs">Runs</a>
+            </nav>
           </header>
           <main>{children}</main>
         </Providers>

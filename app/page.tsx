@@ -1,6 +1,7 @@
-// Home: the pipelines list, with the app's health at a glance.
-import { PipelinesPage } from "./pipelines/pipelines-list";
+// Home: the dashboard — runs by state, what is running, recent failures, upcoming schedules.
+// The pipelines list is at /pipelines (linked from the top bar and the dashboard).
+import { DashboardHome } from "@/components/dashboard/dashboard-home";
 
 export default function Home() {
-  return <PipelinesPage />;
+  return <DashboardHome />;
 }

@@ -14,7 +14,7 @@ test.use({ viewport: { width: 1600, height: 1000 } });
 
 test("builds, checks, compiles and reloads the acceptance pipeline", async ({ page }, testInfo) => {
   test.setTimeout(300_000); // a long journey; the machine may be busy
-  await page.goto("/");
+  await page.goto("/pipelines");
   await page.getByRole("button", { name: "New pipeline" }).click();
   const dialog = page.getByRole("dialog", { name: "New pipeline" });
   await dialog.getByLabel("Name").fill(`Acceptance ${testInfo.workerIndex}-${Date.now()}`);

@@ -10,7 +10,7 @@ test("home page shows the database and Ray as up", async ({ page, request }) => 
   expect(health.ray.ok).toBe(true);
   expect(health.ray.version).toMatch(/^2\.\d+/);
 
-  await page.goto("/");
+  await page.goto("/pipelines");
   await expect(page.getByText(/Ray\s+up \(2\./)).toBeVisible();
   await expect(page.getByText(/Database\s+up/)).toBeVisible();
   await expect(page.getByRole("heading", { name: "Pipelines" })).toBeVisible();

@@ -32,7 +32,7 @@ async function exportRow(page: Page, id: string, name: string): Promise<string> 
 test("export then import gives an identical pipeline", async ({ page, request }) => {
   const name = `Roundtrip ${Date.now()}`;
   const id = await seedPipeline(request, name, { ...DOC, name });
-  await page.goto("/");
+  await page.goto("/pipelines");
   const exported = await exportRow(page, id, name);
   expect(JSON.parse(exported)).toMatchObject({ schemaVersion: 1, id, name, edges: DOC.edges });
 
@@ -52,7 +52,7 @@ test("export then import gives an identical pipeline", async ({ page, request })
 });
 
 test("malformed JSON and an unknown schemaVersion are refused clearly, saving nothing", async ({ page, request }) => {
-  await page.goto("/");
+  await page.goto("/pipelines");
   await expect(page.getByRole("heading", { name: "Pipelines" })).toBeVisible();
   const before = await pipelineCount(request);
   const importer = page.getByLabel("Import pipeline JSON");
@@ -74,7 +74,7 @@ test("malformed JSON and an unknown schemaVersion are refused clearly, saving no
 
 test("create, rename, duplicate and delete from the list", async ({ page }) => {
   const name = `Listed ${Date.now()}`;
-  await page.goto("/");
+  await page.goto("/pipelines");
   await page.getByRole("button", { name: "New pipeline" }).click();
   await page.getByRole("dialog", { name: "New pipeline" }).getByLabel("Name").fill(name);
   await page.getByRole("dialog", { name: "New pipeline" }).getByRole("button", { name: "Create" }).click();

@@ -122,6 +122,7 @@ function PipelinesList() {
                 <td><span className="run-state never">never run</span></td>
                 <td>v{p.version}</td>
                 <td className="row-actions">
+                  <Link className="btn small" href={`/pipelines/${encodeURIComponent(p.id)}/schedules`} aria-label={`Schedules of ${p.name}`}>Schedules</Link>
                   <button type="button" className="btn small" aria-label={`Rename ${p.name}`} onClick={() => setRenaming(p)}>Rename</button>
                   <button type="button" className="btn small" aria-label={`Duplicate ${p.name}`} onClick={async () => {
                     const d = await duplicate.mutateAsync({ id: p.id });

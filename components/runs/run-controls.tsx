@@ -31,7 +31,7 @@ function useStorePart<T>(store: EditorStore, pick: (s: ReturnType<EditorStore["g
 }
 
 export function RunControls({ pipelineId, autosave }: RunControlsProps) {
-  const { store } = useEditor();
+  const { store, focusNode } = useEditor();
   const selectedNodes = useStorePart(store, (s) => s.selectedNodes);
   const doc = useStorePart(store, (s) => s.doc);
   const view = useRunView(pipelineId);
@@ -53,7 +53,11 @@ export function RunControls({ pipelineId, autosave }: RunControlsProps) {
   useEffect(() => {
     if (opened.current) return;
     opened.current = true;
-    const fromUrl = new URLSearchParams(window.location.search).get("run");
+    const params = new URLSearchParams(window.location.search);
+    const fromUrl = params.get("run");
+    // ?node=<id> (the dashboard's link to a failed node): select it and bring it into view
+    const node = params.get("node");
+    if (node) focusNode(node);
     if (fromUrl) {
       runStore.open(pipelineId, fromUrl, { panel: true });
       return;
@@ -63,7 +67,7 @@ export function RunControls({ pipelineId, autosave }: RunControlsProps) {
       const r = runs[0];
       if (r && !TERMINAL_RUN_STATES.includes(r.state) && !runStore.get(pipelineId).runId) runStore.open(pipelineId, r.id, { panel: true });
     }, () => {});
-  }, [client, pipelineId]);
+  }, [client, pipelineId, focusNode]);
 
   // --- live snapshots of the open run ---------------------------------------------------------
   useSubscription(

@@ -23,6 +23,8 @@ export const DashboardSummarySchema = z.object({
   counts7d: CountsSchema,
   active: z.array(ActiveRunSchema),
   failures: z.array(RunRowSchema),
+  /** The newest runs in any state. */
+  recent: z.array(RunRowSchema),
   fireNotes: z.array(z.object({
     scheduleId: z.string(), pipelineId: z.string(), pipelineName: z.string().nullable(), slot: z.string(), firedAt: z.string(),
     late: z.boolean(), missedSlots: z.number(), outcome: z.enum(FIRE_OUTCOMES), runId: z.string().nullable(), message: z.string().nullable(),
@@ -45,7 +47,7 @@ async function countsSince(db: Db, since: Date): Promise<Record<RunState, number
 
 /** Example: (await dashboardSummary(db)).counts24h.failed */
 export async function dashboardSummary(db: Db, now = new Date()): Promise<DashboardSummary> {
-  const [counts24h, counts7d, activeRuns, failedRuns, fires, schedules] = await Promise.all([
+  const [counts24h, counts7d, activeRuns, failedRuns, recentRuns, fires, schedules] = await Promise.all([
     countsSince(db, new Date(now.getTime() - 24 * HOUR)),
     countsSince(db, new Date(now.getTime() - 7 * 24 * HOUR)),
     db.run.findMany({
@@ -53,13 +55,14 @@ export async function dashboardSummary(db: Db, now = new Date()): Promise<Dashbo
       select: { ...RUN_ROW_SELECT, stages: { select: { state: true, rowsOut: true }, orderBy: { id: "asc" } } },
     }),
     db.run.findMany({ where: { state: "failed" }, orderBy: { createdAt: "desc" }, take: 10, select: RUN_ROW_SELECT }),
+    db.run.findMany({ orderBy: { createdAt: "desc" }, take: 12, select: RUN_ROW_SELECT }),
     db.scheduleFire.findMany({
       where: { firedAt: { gte: new Date(now.getTime() - 24 * HOUR) }, OR: [{ late: true }, { outcome: { in: ["skipped", "failed"] } }] },
       orderBy: { firedAt: "desc" }, take: 10, include: { schedule: { select: { pipelineId: true } } },
     }),
     db.schedule.findMany({ where: { enabled: true, nextFireAt: { not: null } }, orderBy: { nextFireAt: "asc" }, take: 10, include: { pipeline: { select: { name: true } } } }),
   ]);
-  const names = await pipelineNames(db, [...activeRuns, ...failedRuns].map((r) => r.pipelineId).concat(fires.map((f) => f.schedule.pipelineId)));
+  const names = await pipelineNames(db, [...activeRuns, ...failedRuns, ...recentRuns].map((r) => r.pipelineId).concat(fires.map((f) => f.schedule.pipelineId)));
   return {
     now: now.toISOString(),
     counts24h,
@@ -74,6 +77,7 @@ export async function dashboardSummary(db: Db, now = new Date()): Promise<Dashbo
       };
     }),
     failures: failedRuns.map((r) => toRunRow(r, names, now)),
+    recent: recentRuns.map((r) => toRunRow(r, names, now)),
     fireNotes: fires.map((f) => ({
       scheduleId: f.scheduleId, pipelineId: f.schedule.pipelineId, pipelineName: names.get(f.schedule.pipelineId) ?? null,
       slot: f.slot.toISOString(), firedAt: f.firedAt.toISOString(), late: f.late, missedSlots: f.missedSlots,
