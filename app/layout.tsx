@@ -16,6 +16,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <a href="/">Dashboard</a>
               <a href="/pipelines">Pipelines</a>
               <a href="/runs">Runs</a>
+              <a href="/connections">Connections</a>
             </nav>
           </header>
           <main>{children}</main>

@@ -1,8 +1,9 @@
 "use client";
 // Runs the pipeline core's analyze() in the browser on every edit (so type errors show as you
 // type), fed by two server facts: parquet footers of read paths (sources.inspect, cached per
-// path) and Python syntax checks of UDF sources (python.check, debounced, cached per text).
-import { useMutation, useQueries } from "@tanstack/react-query";
+// path and S3 connection) and Python syntax checks of UDF sources (python.check, debounced,
+// cached per text). The S3 connection names the server knows are checked on the nodes too.
+import { useMutation, useQueries, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { analyze, type Analysis, type AnalyzeContext, type Diagnostic, type PipelineDocument, type PythonCheck, type SourceLookup } from "@/server/pipeline";
 import { useTRPC } from "@/lib/trpc";
@@ -14,7 +15,7 @@ export interface EditorAnalysis {
   readonly byNode: ReadonlyMap<string, readonly Diagnostic[]>;
   /** Footer lookups per read node id, once known. */
   readonly sources: Readonly<Record<string, SourceLookup>>;
-  /** Read paths being looked up right now. */
+  /** Read sources (sourceKey(path, connection)) being looked up right now. */
   readonly loadingPaths: ReadonlySet<string>;
   /** UDF node ids whose Python check is still on its way. */
   readonly pythonPending: ReadonlySet<string>;
@@ -25,9 +26,14 @@ export interface EditorAnalysis {
 /** Above this many nodes the whole-pipeline analysis waits for a pause in typing. */
 const LARGE = 80;
 
+/** A read source's lookup key: the path, plus the S3 connection when one is set. */
+export function sourceKey(path: string, connection?: string): string {
+  return connection ? `${path}\u0000${connection}` : path;
+}
+
 function readPaths(doc: PipelineDocument): string[] {
   const out = new Set<string>();
-  for (const n of doc.nodes) if (n.kind === "read-parquet" && n.params.path.trim() !== "") out.add(n.params.path);
+  for (const n of doc.nodes) if (n.kind === "read-parquet" && n.params.path.trim() !== "") out.add(sourceKey(n.params.path, n.params.connection));
   return [...out].sort();
 }
 
@@ -48,7 +54,10 @@ export function useEditorAnalysis(doc: PipelineDocument): EditorAnalysis {
   const debouncedPaths = useDebounced(pathsKey, 250);
   const paths = useMemo(() => (debouncedPaths ? debouncedPaths.split("\n") : []), [debouncedPaths]);
   const lookups = useQueries({
-    queries: paths.map((path) => ({ ...trpc.sources.inspect.queryOptions({ path }), staleTime: 60_000 })),
+    queries: paths.map((key) => {
+      const [path, connection] = key.split("\u0000");
+      return { ...trpc.sources.inspect.queryOptions(connection ? { path, connection } : { path }), staleTime: 60_000 };
+    }),
   });
   const lookupByPath = new Map<string, SourceLookup>();
   const loadingPaths = new Set<string>();
@@ -100,7 +109,7 @@ export function useEditorAnalysis(doc: PipelineDocument): EditorAnalysis {
   const sources: Record<string, SourceLookup> = {};
   for (const n of doc.nodes) {
     if (n.kind === "read-parquet") {
-      const l = lookupByPath.get(n.params.path);
+      const l = lookupByPath.get(sourceKey(n.params.path, n.params.connection));
       if (l) sources[n.id] = l;
     }
   }
@@ -109,7 +118,13 @@ export function useEditorAnalysis(doc: PipelineDocument): EditorAnalysis {
   // the node being edited on its own meanwhile (its input schema does not depend on it).
   const debouncedDoc = useDebounced(doc, 150);
   const analysisDoc = doc.nodes.length > LARGE ? debouncedDoc : doc;
-  const context = useMemo<AnalyzeContext>(() => ({ sources, python }), [sourcesKey, pythonKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const conns = useQuery({ ...trpc.connections.list.queryOptions(), staleTime: 30_000 });
+  const connectionNames = conns.data?.map((c) => c.name);
+  const connectionsKey = connectionNames?.join(",") ?? "?";
+  const context = useMemo<AnalyzeContext>(
+    () => ({ sources, python, ...(connectionNames ? { connections: connectionNames } : {}) }),
+    [sourcesKey, pythonKey, connectionsKey], // eslint-disable-line react-hooks/exhaustive-deps
+  );
   const analysis = useMemo(() => analyze(analysisDoc, context), [analysisDoc, context]);
   const byNode = useMemo(() => {
     const m = new Map<string, Diagnostic[]>();

@@ -5,6 +5,7 @@ import { useCallback, useMemo, type ReactNode } from "react";
 import { KINDS, nodeOutput, type DiagnosticCode, type NodeKind, type PipelineNode } from "@/server/pipeline";
 import { useEditor, useEditorSelector } from "@/components/canvas/editor-context";
 import { KIND_GLYPH, nodeTone } from "@/components/canvas/kind-style";
+import { sourceKey } from "@/components/canvas/use-analysis";
 import { AddColumnForm } from "./add-column-form";
 import { DropColumnsForm } from "./drop-columns-form";
 import { FieldErrors, TextField } from "./fields";
@@ -75,7 +76,7 @@ function NodeInspector({ node }: { node: PipelineNode }) {
         <TextField label="Label" value={node.name ?? ""} placeholder="optional, shown on the canvas" onChange={(v) => store.renameNode(node.id, v)} onBlur={commit} />
         <Form
           node={node} input={input} diagnostics={diags} set={set} commit={commit}
-          source={source} sourceLoading={node.kind === "read-parquet" && analysis.loadingPaths.has(node.params.path)}
+          source={source} sourceLoading={node.kind === "read-parquet" && analysis.loadingPaths.has(sourceKey(node.params.path, node.params.connection))}
           pythonPending={analysis.pythonPending.has(node.id)}
         />
       </form>

@@ -4,6 +4,7 @@
 import { formatBytes } from "@/lib/time";
 import { ColumnChecklist, fieldDiagnostics, TextField } from "./fields";
 import type { FormProps } from "./form-props";
+import { ConnectionPicker, ObjectBrowser } from "./s3-location";
 
 export function ReadParquetForm({ node, diagnostics, set, commit, source, sourceLoading }: FormProps<"read-parquet">) {
   const p = node.params;
@@ -15,6 +16,8 @@ export function ReadParquetForm({ node, diagnostics, set, commit, source, source
         onChange={(v) => set({ path: v }, "path")} onBlur={commit} diagnostics={fieldDiagnostics(diagnostics, "path")}
         hint="A parquet file, folder or glob. Relative paths resolve against the server's base folder."
       />
+      <ConnectionPicker value={p.connection} onChange={(v) => { set({ connection: v }, "connection"); commit(); }} diagnostics={diagnostics} />
+      {p.connection ? <ObjectBrowser connection={p.connection} path={p.path} pickLabel="Read this" onPick={(v) => { set({ path: v }, "path"); commit(); }} /> : null}
       <div className="source-facts" aria-live="polite">
         {sourceLoading ? <span className="muted">Reading parquet footers…</span> : null}
         {info ? (

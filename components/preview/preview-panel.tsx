@@ -88,7 +88,7 @@ function OpenPanel({ nodeId, tab, onFocusNode }: { nodeId: string; tab: PreviewT
         <button type="button" className="btn ghost small" onClick={() => previewStore.close(doc.id)} aria-label="Close preview" title="Close (P)">✕</button>
       </div>
       <div className="pv-content" role="tabpanel" aria-label={tab === "rows" ? "Preview rows" : tab === "schema" ? "Preview schema" : "Preview dataset"}>
-        {tab === "dataset" && isSource ? <DatasetFacts path={node.kind === "read-parquet" ? node.params.path : ""} /> : null}
+        {tab === "dataset" && isSource ? <DatasetFacts path={node.kind === "read-parquet" ? node.params.path : ""} connection={node.kind === "read-parquet" ? node.params.connection : undefined} /> : null}
         {tab !== "dataset" && result && !result.ok ? <PreviewErrorView result={result} onFocusNode={onFocusNode} /> : null}
         {tab !== "dataset" && q.error ? <div className="alert bad pv-alert" role="alert">The preview request failed: {q.error.message}</div> : null}
         {tab === "rows" && result?.ok ? (
@@ -201,9 +201,9 @@ function humanBytes(n: number): string {
   return u === 0 ? `${n} bytes` : `${v.toFixed(1)} ${units[u]}`;
 }
 
-function DatasetFacts({ path }: { path: string }) {
+function DatasetFacts({ path, connection }: { path: string; connection?: string }) {
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.sources.facts.queryOptions({ path: path.trim() || " " }), enabled: path.trim() !== "", staleTime: 30_000 });
+  const q = useQuery({ ...trpc.sources.facts.queryOptions({ path: path.trim() || " ", ...(connection ? { connection } : {}) }), enabled: path.trim() !== "", staleTime: 30_000 });
   if (!path.trim()) return <p className="panel-empty muted">Choose a path to read.</p>;
   if (q.isLoading) return <p className="panel-empty muted">Reading parquet footers…</p>;
   if (q.error) return <div className="alert bad pv-alert" role="alert">{q.error.message}</div>;

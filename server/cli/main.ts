@@ -32,7 +32,8 @@ const USAGE = `usage: etl <command> [options]
   compile FILE [--out FILE.py]             print the generated Ray Data script
   run FILE [--address URL] [--keep-ray]    run on Ray (default: a local head, started if needed)
   inspect PATH [--connection NAME] [--json] dataset facts from parquet footers, without reading data
-  preview FILE NODE_ID [--rows N] [--json] sample rows after a node (the pipeline's own code on a sample)`;
+  preview FILE NODE_ID [--rows N] [--json] sample rows after a node (the pipeline's own code on a sample)
+  connection add|list|test|delete ...      S3 connections in the app's database (secrets from env vars)`;
 
 const cwd = process.env.INIT_CWD ?? process.cwd();
 const root = process.env.ETL_ROOT ?? process.cwd();
@@ -218,6 +219,10 @@ async function main() {
     case "run": return cmdRun(args);
     case "inspect": return cmdInspect(args);
     case "preview": return cmdPreview(args);
+    case "connection": {
+      const { cmdConnection } = await import("./connections");
+      process.exit(await cmdConnection(args));
+    }
     default: fail(USAGE);
   }
 }
