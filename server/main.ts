@@ -12,6 +12,7 @@ import { runConfig } from "./runs/config";
 import type { RunMonitor } from "./runs/monitor";
 import { startRunMonitor } from "./runs/start-monitor";
 import { startScheduler } from "./scheduler/start-scheduler";
+import { startWebhooks } from "./webhooks/start-webhooks";
 import { previewService, startPreviewWorker } from "./preview";
 
 const log = (m: string) => console.log(`[app] ${m}`);
@@ -37,6 +38,8 @@ async function main() {
   const monitor: RunMonitor | null = runConfig().ETL_RUN_MONITOR === "1" ? await startRunMonitor((m) => log(`runs: ${m}`)) : null;
   // Fires due schedule slots (exactly once across app processes: a claim in the database); ETL_SCHEDULER=0 turns it off.
   const scheduler = startScheduler((m) => log(`scheduler: ${m}`));
+  // Calls pipelines' webhooks for ended runs, with retries (ETL_WEBHOOKS=0 turns it off).
+  const webhooks = startWebhooks((m) => log(`webhooks: ${m}`));
   // The preview worker starts its own local Ray and warms up while Next prepares (ETL_PREVIEW_WORKER=0: on first use).
   if (process.env.ETL_PREVIEW_WORKER !== "0") startPreviewWorker();
 
@@ -57,6 +60,7 @@ async function main() {
     log(`${signal}: shutting down`);
     server.close();
     await scheduler?.stop();
+    await webhooks?.stop();
     await monitor?.stop();
     await previewService().worker.stop();
     await ray?.stop();

@@ -1,7 +1,7 @@
 "use client";
 // A pipeline's schedules and run history: its schedules (plain-English time, time zone, overlap
-// policy, next and last fire, enable/disable, edit, delete, Run now), the schedule form, and
-// charts of its runs. Reached from the pipelines list, the dashboard and a run's detail.
+// policy, next and last fire, enable/disable, edit, delete, Run now), the schedule form, charts
+// of its runs and its failure webhook. Reached from the pipelines list, the dashboard and a run's detail.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -11,6 +11,7 @@ import { useTRPC } from "@/lib/trpc";
 import { RunLink, When } from "@/components/dashboard/run-bits";
 import { PipelineCharts } from "./pipeline-charts";
 import { ScheduleForm } from "./schedule-form";
+import { WebhookForm } from "./webhook-form";
 import "@/components/ui/theme.css";
 import "@/components/runs/runs.css";
 import "@/components/dashboard/dashboard.css";
@@ -93,6 +94,8 @@ export function SchedulesPage({ pipelineId }: { pipelineId: string }) {
 
       <h2 style={{ marginTop: 24 }}>Run history</h2>
       <PipelineCharts pipelineId={pipelineId} />
+
+      <div style={{ marginTop: 24 }}><WebhookForm pipelineId={pipelineId} /></div>
 
       <Dialog open={deleting !== null} title="Delete schedule?" onClose={() => setDeleting(null)}
         footer={<>

@@ -9,6 +9,7 @@ import { pythonRouter } from "./routers/python";
 import { runsRouter } from "./routers/runs";
 import { schedulesRouter } from "./routers/schedules";
 import { sourcesRouter } from "./routers/sources";
+import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -20,6 +21,7 @@ export const appRouter = router({
   preview: previewRouter,
   schedules: schedulesRouter,
   dashboard: dashboardRouter,
+  webhooks: webhooksRouter,
   connections: connectionsRouter,
 });
 
