@@ -14,7 +14,7 @@ export function StageTimeline({ run }: { run: RunSnapshot }) {
   const tl = stageTimeline(run, Date.parse(run.now));
   return (
     <div className="gantt" role="table" aria-label="Stages over time">
-      <div role="row" style={{ display: "contents" }}>
+      <div role="row" aria-label="Time axis" style={{ display: "contents" }}>
         <span className="gantt-head" role="columnheader">Stage</span>
         <div className="gantt-axis" role="columnheader" aria-label={`Time axis, ${formatDuration(tl.totalMs)}`}>
           {tl.ticks.map((t) => <span key={t} className="gantt-tick" style={{ left: pct(t / tl.totalMs) }}>{formatDuration(t)}</span>)}

@@ -96,7 +96,11 @@ export class Scheduler {
     });
     const fired: Fired[] = [];
     for (const s of due) {
-      const f = await this.fireDue(s, now);
+      // one broken schedule (say, a time zone this runtime no longer knows) must not stop the others
+      const f = await this.fireDue(s, now).catch((e: unknown) => {
+        this.log(`schedule ${s.id} not fired: ${e instanceof Error ? e.message : String(e)}`);
+        return null;
+      });
       if (f) fired.push(f);
     }
     return fired;
