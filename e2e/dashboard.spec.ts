@@ -122,3 +122,27 @@ test("schedule a pipeline, run it now, watch it on the dashboard, open its timel
   await expect(filters.getByLabel("Pipeline")).toHaveValue(id);
   await expect(page.getByRole("status", { name: "Page" })).toHaveText("Page 1 of 1 · 1 run");
 });
+
+test("a failed run shows on the dashboard at its node, and the link opens the editor at that node", async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const BAD_KEEP =
+    'def keep(batch):\n    mask = batch["total_votes"] > 0\n    if (batch["product_category"] == "Books").any():\n        raise ValueError("no books today")\n    return mask\n';
+  const doc = pipelineDoc(`out/e2e-dashboard-fail-${Date.now()}`);
+  for (const n of doc.nodes) if (n.id === "keep") n.params.source = BAD_KEEP;
+  const name = `Failing ${Date.now()}`;
+  const id = await seedPipeline(request, name, doc);
+  const res = await request.post("/api/trpc/runs.start", { data: { pipelineId: id } });
+  expect(res.ok(), await res.text()).toBe(true);
+  const runId = ((await res.json()) as { result: { data: { runId: string } } }).result.data.runId;
+
+  await page.goto("/");
+  const failures = page.getByRole("region", { name: "Recent failures" });
+  const item = failures.getByRole("listitem").filter({ hasText: runId });
+  await expect(item).toContainText("no books today", { timeout: 240_000 });
+  await expect(item).toContainText(name);
+  await item.getByRole("link", { name: "keep", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/pipelines/${id}\\?run=${runId}&node=keep$`));
+  // the editor opens with the failed node selected and the run replayed
+  await expect(page.getByRole("complementary", { name: "Inspector" }).locator(".node-id")).toHaveText("keep");
+  await expect(page.getByRole("status", { name: "Run state" })).toHaveText("Failed");
+});
