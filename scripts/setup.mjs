@@ -54,15 +54,17 @@ function pythonVenv() {
 function prisma() {
   // Generate the client when the schema changed; migrations are applied by the app and the
   // tests themselves (server/db/migrate.ts), from the committed SQL, with no engine at all.
-  const hash = hashFiles("prisma/schema.prisma", "package-lock.json");
+  const hash = hashFiles("prisma/schema.prisma", "package-lock.json", "scripts/prisma-pg.mjs");
   const stamp = join(root, "node_modules", ".etl-prisma-stamp");
   if (stamped(stamp, hash)) return;
   // prisma reads DATABASE_URL even to generate; without it the CLI falls back to the native
   // engine and tries to download it.
   mkdirSync(join(root, "data"), { recursive: true });
   run("npx", ["prisma", "generate"], {
-    env: { PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1", DATABASE_URL: process.env.DATABASE_URL ?? "file:./data/app.db" },
+    env: { PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1", DATABASE_URL: process.env.DATABASE_URL?.startsWith("file:") ? process.env.DATABASE_URL : "file:./data/app.db" },
   });
+  // The same schema for PostgreSQL (DATABASE_URL=postgres://...), generated into its own dir.
+  run("node", ["scripts/prisma-pg.mjs", "generate"]);
   writeFileSync(stamp, hash);
 }
 
@@ -74,6 +76,18 @@ function chromium() {
   }
   run("apt-get", ["update", "-qq"]);
   run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { env: { DEBIAN_FRONTEND: "noninteractive" } });
+}
+
+function postgresql() {
+  // `npm test` runs the database tests a second time on a throwaway PostgreSQL (scripts/pg.mjs).
+  const base = "/usr/lib/postgresql";
+  if (existsSync(base) && readdirSync(base).some((v) => existsSync(join(base, v, "bin", "initdb")))) return;
+  if (process.getuid?.() !== 0) {
+    console.error("[setup] PostgreSQL is missing: run `sudo apt-get install -y postgresql` (Debian) and retry.");
+    process.exit(1);
+  }
+  run("apt-get", ["update", "-qq"]);
+  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "postgresql"], { env: { DEBIAN_FRONTEND: "noninteractive" } });
 }
 
 function sampleData() {
@@ -88,8 +102,8 @@ const steps = {
   node: [nodePackages, prisma],
   python: [pythonVenv],
   app: [nodePackages, pythonVenv, prisma, sampleData],
-  test: [nodePackages, pythonVenv, prisma, chromium],
-  all: [nodePackages, pythonVenv, prisma, chromium, sampleData],
+  test: [nodePackages, pythonVenv, prisma, chromium, postgresql],
+  all: [nodePackages, pythonVenv, prisma, chromium, postgresql, sampleData],
 };
 if (!steps[target]) {
   console.error(`usage: node scripts/setup.mjs [${Object.keys(steps).join("|")}]`);

@@ -4,11 +4,9 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCaller } from "../api/root";
-import { createDb, type Db } from "../db";
+import { createDb, openDb, type Db } from "../db";
 import { RayUnreachableError, type RayJobInfo, type RayJobStatus, type RayJobsClient, type SubmitRequest } from "../runner/ray-jobs";
 import { claimNext } from "./claim";
 import { RunMonitor } from "./monitor";
@@ -150,7 +148,7 @@ describe("runs", () => {
     for (let i = 0; i < 3; i++) ids.push((await caller.runs.start({ pipelineId: "reviews" })).runId);
     // A second connection as another app process would have. Not createDb: its migration step
     // uses another SQLite build, whose close() would drop this process's locks on the file.
-    const other = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${path.join(dir, "test.db")}` }) });
+    const other = openDb(`file:${path.join(dir, "test.db")}`, root);
     try {
       const claims = await Promise.all([claimNext(database, 2), claimNext(other, 2), claimNext(database, 2), claimNext(other, 2)]);
       expect(claims.filter(Boolean).sort()).toEqual(ids.slice(0, 2).sort());
