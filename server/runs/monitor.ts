@@ -12,6 +12,7 @@ import { submitPipeline } from "../runner/job-package";
 import { RayUnreachableError, TERMINAL_STATUSES, type RayJobInfo, type RayJobsClient } from "../runner/ray-jobs";
 import { claimNext } from "./claim";
 import { cleanupRunOutputs } from "./cleanup";
+import { cleanupS3Staging } from "./cleanup-s3";
 import { runConfig, type RunConfig } from "./config";
 import { closeStages, foldLog, logTail, type StageRecord } from "./fold";
 import { setMonitorHandle } from "./monitor-handle";
@@ -402,6 +403,10 @@ export class RunMonitor {
       } catch (e) {
         this.log(`${run.id}: cleaning up staging failed: ${e instanceof Error ? e.message : e}`);
       }
+      await cleanupS3Staging(run.document, run.id, connectionsFrom(this.o.db)).then(
+        (keys) => { if (keys.length) this.log(`${run.id}: removed ${keys.length} leftover staged S3 object(s)`); },
+        (e) => this.log(`${run.id}: cleaning up S3 staging failed: ${e instanceof Error ? e.message.split("\n")[0] : e}`),
+      );
     }
   }
 }

@@ -35,6 +35,7 @@ export function s3Failure(e: unknown, what: string): S3Failure {
   const status = err?.$metadata?.httpStatusCode;
   if (name === "InvalidAccessKeyId") return new S3Failure("S3_BAD_CREDENTIALS", `The access key id is not known to the S3 server (wrong credentials) while ${what}`);
   if (name === "SignatureDoesNotMatch") return new S3Failure("S3_BAD_CREDENTIALS", `The secret access key is wrong (the request signature does not match) while ${what}`);
+  if (name === "InvalidToken" || name === "ExpiredToken") return new S3Failure("S3_BAD_CREDENTIALS", `The session token is invalid or expired while ${what}`);
   if (name === "CredentialsProviderError") return new S3Failure("S3_BAD_CREDENTIALS", `No credentials found in the environment's default chain while ${what}`);
   if (name === "NoSuchBucket") return new S3Failure("S3_NO_SUCH_BUCKET", `The bucket does not exist (${what})`);
   if (name === "AccessDenied" || status === 403) return new S3Failure("S3_ACCESS_DENIED", `Access denied while ${what}`);
