@@ -201,7 +201,7 @@ async function cmdPreview(args: string[]) {
   const service = new PreviewService({ worker, baseDir: baseDir() });
   process.on("SIGINT", () => void worker.stop().then(() => process.exit(130)));
   try {
-    const result = await service.preview({ document: doc, nodeId, rows });
+    const result = await service.preview({ document: doc, nodeId, rows, connections: await connectionsFor(doc) });
     process.stdout.write(`${json ? JSON.stringify(result, null, 2) : formatPreview(result)}\n`);
     await worker.stop();
     process.exit(result.ok ? 0 : 1);
