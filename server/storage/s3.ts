@@ -46,6 +46,10 @@ export function s3Failure(e: unknown, what: string): S3Failure {
   return new S3Failure("S3_ERROR", `S3 error while ${what}: ${name || "Error"}${err?.message ? ` — ${err.message.split("\n")[0].slice(0, 200)}` : ""}`);
 }
 
+// The pinned SDK runs on Node 20 (package.json engines); its notice about future releases
+// needing Node 22 would otherwise land in every CLI command's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** A client for one connection; fails fast (2 attempts, short timeouts) so a form or a node answers quickly. */
 export function s3Client(s: S3Settings): S3Client {
   return new S3Client({
