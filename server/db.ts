@@ -36,8 +36,8 @@ export function effectiveUrl(url: string): string {
 function openPostgres(url: string, root: string): Db {
   // Loaded at run time, from the generated PostgreSQL client and pg, so SQLite installs and the
   // web bundle never load them.
-  const req = createRequire(path.join(root, "package.json"));
-  const { PrismaClient: PgClient } = req(path.join(root, "node_modules", ".prisma-pg", "client")) as { PrismaClient: new (o: object) => unknown };
+  const req = createRequire(path.join(/* turbopackIgnore: true */ root, "package.json"));
+  const { PrismaClient: PgClient } = req(path.join(/* turbopackIgnore: true */ root, "node_modules", ".prisma-pg", "client")) as { PrismaClient: new (o: object) => unknown };
   const { PrismaPg } = req("@prisma/adapter-pg") as { PrismaPg: new (c: object) => object };
   const client = new PgClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as Db;
   dialects.set(client, "postgresql");
@@ -58,7 +58,7 @@ export function createDb(url: string, root = env().ETL_ROOT): Db {
   if (isPostgresUrl(u)) {
     // Synchronously, in a child process: callers expect a ready client, and pg is async.
     // The URL (it may hold a password) goes by environment, not argv: argv shows up in `ps` and errors.
-    execFileSync(process.execPath, [path.join(root, "server", "db", "migrate-postgres.mjs"), path.join(root, "prisma", "migrations-postgresql")], {
+    execFileSync(process.execPath, [path.join(/* turbopackIgnore: true */ root, "server", "db", "migrate-postgres.mjs"), path.join(/* turbopackIgnore: true */ root, "prisma", "migrations-postgresql")], {
       stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ETL_MIGRATE_URL: u },
     });
     return openPostgres(u, root);
