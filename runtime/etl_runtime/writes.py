@@ -230,14 +230,20 @@ def _unique(st: Storage, directory: str, rel: str, run_id: str) -> str:
     return candidate
 
 
-def _copy_in(t: Target, st: Storage, copied: List[Tuple[Storage, str]], replaced: List[Tuple[Storage, str]]) -> None:
+def _copy_in(t: Target, st: Storage, copied: List[Tuple[Storage, str]], replaced: List[Tuple[Storage, str]],
+             created: List[Tuple[Storage, str]]) -> None:
     """Phase 1 of an S3 commit: copy every staged object into the target under a fresh name;
-    record the copies (undone on failure) and, for overwrite, the objects they replace."""
+    record the copies (undone on failure), a target prefix that did not exist (removed again
+    on failure: pyarrow leaves a "dir/" marker when it deletes a prefix's last object, which
+    would make a re-run with mode=error see an existing target) and, for overwrite, the objects
+    the copies replace."""
     target = t.location.path
     kind = st.kind(target)
     if t.mode == "error" and kind != "missing":
         raise WriteError(t.node, f"{t.path} appeared during the run (mode=error)")
-    old = st.list_files(target) if kind == "dir" else []
+    if kind == "missing":
+        created.append((st, target))
+    old = set(st.list_files(target)) if kind == "dir" else set()
     for rel in st.list_files(t.staging):
         dst = posixpath.join(target, rel)
         if t.mode == "append" or rel in old:
@@ -245,7 +251,7 @@ def _copy_in(t: Target, st: Storage, copied: List[Tuple[Storage, str]], replaced
         st.copy(posixpath.join(t.staging, rel), dst)
         copied.append((st, dst))
     if t.mode == "overwrite":
-        replaced.extend((st, posixpath.join(target, rel)) for rel in old)
+        replaced.extend((st, posixpath.join(target, rel)) for rel in sorted(old))
         if kind == "file":
             replaced.append((st, target))
 
@@ -287,7 +293,7 @@ def commit(targets: List[Target], storage: Callable[[Location], Storage] = stora
                 raise WriteError(t.node, "nothing staged to commit")
             st, target = storage(t.location), t.location.path
             if not st.atomic_move:
-                _copy_in(t, st, copied, replaced)
+                _copy_in(t, st, copied, replaced, created)
                 continue
             if not st.exists(t.location.parent):
                 st.makedirs(t.location.parent)

@@ -175,4 +175,15 @@ def test_two_sinks_local_and_s3_are_all_or_nothing(conns, tmp_path):
     with pytest.raises(OSError):
         commit([lt, st], storage=storage)
     assert sorted(p.name for p in local_out.iterdir()) == ["old.txt"]
-    assert keys(conns, "both/", markers=False) == []
+    assert keys(conns, "both/") == []  # not even an empty "both/" marker
+    discard_one(st)
+
+
+def test_a_failed_commit_of_a_new_target_leaves_no_marker_so_mode_error_can_run_again(conns):
+    fs = s3.filesystem("app")
+    t = staged("out", f"s3://{BUCKET}/fresh", "error", [table(2), table(2, 2)], run_id="r5")
+    with pytest.raises(OSError, match="simulated"):
+        commit([t], storage=lambda loc: FailingCopy(fs, fail_at=2))
+    discard_one(t)
+    assert keys(conns, "fresh") == [] and not [k for k in keys(conns) if ".fresh.etl-staging" in k]
+    preflight([make_target("out", f"s3://{BUCKET}/fresh", "parquet", "error", "r6", "app")])
