@@ -38,7 +38,9 @@ export function ScheduleForm(props: { pipelineId: string; editing: ScheduleView 
   const [formError, setFormError] = useState<string | null>(null);
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? ["UTC", ...Intl.supportedValuesOf("timeZone")] : ["UTC"]), []);
 
-  const input = useDebounced({ cron, timezone }, 250);
+  // a string, not an object: a fresh object every render would restart the debounce forever
+  const [dCron, dZone] = useDebounced(`${cron}\n${timezone}`, 250).split("\n");
+  const input = useMemo(() => ({ cron: dCron, timezone: dZone }), [dCron, dZone]);
   const preview = useQuery({ ...trpc.schedules.preview.queryOptions(input), placeholderData: keepPreviousData });
   const create = useMutation(trpc.schedules.create.mutationOptions());
   const update = useMutation(trpc.schedules.update.mutationOptions());
