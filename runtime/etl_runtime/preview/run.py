@@ -86,7 +86,19 @@ def run_preview(req: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def compute_preview(req: Dict[str, Any]) -> Tuple[Optional[Any], Dict[str, Any]]:
-    """The rows after the node as one Arrow table (None: no block came out), and facts."""
+    """The rows after the node as one Arrow table (None: no block came out), and facts.
+    The S3 connections the module names (rt.filesystem) are in the environment for this
+    request only: the next preview (maybe of another pipeline) does not find them."""
+    if req.get("connections"):
+        os.environ[s3.ENV_VAR] = json.dumps(req["connections"])
+    try:
+        return _compute_preview(req)
+    finally:
+        os.environ.pop(s3.ENV_VAR, None)
+        s3._CACHE.clear()
+
+
+def _compute_preview(req: Dict[str, Any]) -> Tuple[Optional[Any], Dict[str, Any]]:
     import ray
 
     t0 = time.perf_counter()
@@ -99,11 +111,6 @@ def compute_preview(req: Dict[str, Any]) -> Tuple[Optional[Any], Dict[str, Any]]
     columns = src.get("columns")
     want_path = os.path.normpath(str(src["path"]))
 
-    # S3 connections the module names (rt.filesystem) exist for this request only.
-    if req.get("connections"):
-        os.environ[s3.ENV_VAR] = json.dumps(req["connections"])
-    else:
-        os.environ.pop(s3.ENV_VAR, None)
     mod = load_module(str(req["module"]), node_id)
     build = getattr(mod, "build_preview")
     chain = [(n, k) for n, k in getattr(mod, "NODES", {}).items()]
