@@ -49,6 +49,7 @@ export default defineConfig({
       ETL_RAY_NUM_CPUS: "2",
       ETL_RAY_OBJECT_STORE_BYTES: "1000000000",
       NEXT_TELEMETRY_DISABLED: "1",
+      AWS_EC2_METADATA_DISABLED: "true", // e2e/s3.spec.ts: moto on loopback only
     },
   },
 });

@@ -12,7 +12,9 @@ import { startPostgres, stopPostgres } from "./pg.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const py = join(root, ".venv", "bin", "python");
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", PYTHONDONTWRITEBYTECODE: "1" };
+// AWS_EC2_METADATA_DISABLED: S3 tests talk to moto on loopback only; no SDK may probe the
+// instance-metadata address for credentials or a region.
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", PYTHONDONTWRITEBYTECODE: "1", AWS_EC2_METADATA_DISABLED: "true" };
 
 const suites = {
   types: ["npx", ["tsc", "--noEmit"]],
