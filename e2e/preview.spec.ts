@@ -29,6 +29,9 @@ async function preview(page: Page, id: string, timeout = 60_000) {
   await expect(panel(page)).toContainText(id);
   if (id === "read") {
     await expect(panel(page).getByLabel("Dataset facts")).toContainText("5,000", { timeout });
+    // the sample row arrives on its own request: one row with every column, partition included
+    await expect(panel(page).getByRole("table", { name: "Sample row" })).toContainText("product_category", { timeout });
+    await expect(panel(page).getByRole("table", { name: "Sample row" })).toContainText("marketplace");
     await panel(page).getByRole("tab", { name: "Rows" }).click();
   }
   await expect(grid(page, id)).toBeVisible({ timeout });

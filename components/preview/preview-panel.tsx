@@ -203,7 +203,10 @@ function humanBytes(n: number): string {
 
 function DatasetFacts({ path, connection }: { path: string; connection?: string }) {
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.sources.facts.queryOptions({ path: path.trim() || " ", ...(connection ? { connection } : {}) }), enabled: path.trim() !== "", staleTime: 30_000 });
+  const input = { path: path.trim() || " ", ...(connection ? { connection } : {}) };
+  const q = useQuery({ ...trpc.sources.facts.queryOptions(input), enabled: path.trim() !== "", staleTime: 30_000 });
+  // The sample row reads data pages: asked for on its own so the footer facts never wait on it.
+  const one = useQuery({ ...trpc.sources.sample.queryOptions(input), enabled: path.trim() !== "" && q.data?.ok === true, staleTime: 30_000 });
   if (!path.trim()) return <p className="panel-empty muted">Choose a path to read.</p>;
   if (q.isLoading) return <p className="panel-empty muted">Reading parquet footers…</p>;
   if (q.error) return <div className="alert bad pv-alert" role="alert">{q.error.message}</div>;
@@ -225,12 +228,25 @@ function DatasetFacts({ path, connection }: { path: string; connection?: string 
         <table className="pv-schema" aria-label="Sample row">
           <thead><tr><th colSpan={2}>one sample row</th></tr></thead>
           <tbody>
-            {f.sample ? Object.entries(f.sample).map(([k, v]) => (
-              <tr key={k}><td>{k}</td><td className="pv-sample-val">{v === null ? <span className="pv-null">null</span> : typeof v === "string" ? v : JSON.stringify(v)}</td></tr>
-            )) : <tr><td colSpan={2} className="muted">no rows</td></tr>}
+            <SampleRows q={one} />
           </tbody>
         </table>
       </div>
     </div>
+  );
+}
+
+function SampleRows({ q }: { q: { isLoading: boolean; error: { message: string } | null; data?: { ok: true; sample: Record<string, unknown> | null } | { ok: false; message: string } } }) {
+  if (q.isLoading) return <tr><td colSpan={2} className="muted">Reading one row…</td></tr>;
+  const message = q.error?.message ?? (q.data && !q.data.ok ? q.data.message : null);
+  if (message) return <tr><td colSpan={2} className="bad">{message}</td></tr>;
+  const sample = q.data?.ok ? q.data.sample : null;
+  if (!sample) return <tr><td colSpan={2} className="muted">{q.data ? "no rows (or an S3 source: no data is read)" : ""}</td></tr>;
+  return (
+    <>
+      {Object.entries(sample).map(([k, v]) => (
+        <tr key={k}><td>{k}</td><td className="pv-sample-val">{v === null ? <span className="pv-null">null</span> : typeof v === "string" ? v : JSON.stringify(v)}</td></tr>
+      ))}
+    </>
   );
 }

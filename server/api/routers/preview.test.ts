@@ -37,14 +37,17 @@ describe("sources.facts", () => {
     expect(r.facts.sizeBytes).toBeGreaterThan(10_000);
     expect(r.facts.schema.map((c) => c.name)).toContain("review_body");
     expect(r.facts.schema.at(-1)).toEqual({ name: "product_category", type: "string", nullable: true });
-    expect(r.facts.sample).toMatchObject({ product_category: "Apparel" });
-    expect(r.facts.sample?.review_date).toMatch(/^\d{4}-\d\d-\d\d$/);
+    const one = await caller.sources.sample({ path: "data/reviews" });
+    if (!one.ok) throw new Error(one.message);
+    expect(one.sample).toMatchObject({ product_category: "Apparel" });
+    expect(one.sample?.review_date).toMatch(/^\d{4}-\d\d-\d\d$/);
   });
 
   it("reports a missing path without leaking where it resolved", async () => {
-    const r = await caller.sources.facts({ path: "no/such" });
-    expect(r).toMatchObject({ ok: false, code: "E_SOURCE_NOT_FOUND" });
-    if (!r.ok) expect(r.message).not.toContain(dir);
+    for (const r of [await caller.sources.facts({ path: "no/such" }), await caller.sources.sample({ path: "no/such" })]) {
+      expect(r).toMatchObject({ ok: false, code: "E_SOURCE_NOT_FOUND" });
+      if (!r.ok) expect(r.message).not.toContain(dir);
+    }
   });
 });
 

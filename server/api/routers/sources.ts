@@ -6,7 +6,7 @@ import { connectionsFrom } from "../../connections/store";
 import { parseS3Uri } from "../../storage/s3";
 import { inspectSource, inspectSourceFiles } from "../../services/pipeline-context";
 import { SourceReadError } from "../../storage/sample-row";
-import { sourceFacts } from "../../preview/facts";
+import { sourceFacts, sourceSample } from "../../preview/facts";
 import { resolvePath } from "../../services/pipeline-context";
 import { publicProcedure, router } from "../trpc";
 
@@ -46,10 +46,14 @@ export const SourceFactsOut = z.discriminatedUnion("ok", [
       /** Per partition key, its first 20 distinct values. */
       partitionValues: z.record(z.string(), z.array(z.string())),
       schema: z.array(ColumnOut),
-      /** The first row (one page of one row group); null when the source has no rows. */
-      sample: z.record(z.string(), z.json()).nullable(),
     }),
   }),
+  z.object({ ok: z.literal(false), code: z.enum(["E_SOURCE_NOT_FOUND", "E_SOURCE_UNREADABLE"]), message: z.string() }),
+]);
+
+export const SourceSampleOut = z.discriminatedUnion("ok", [
+  /** The first row (one page of one row group); null when the source has no rows or is on S3. */
+  z.object({ ok: z.literal(true), sample: z.record(z.string(), z.json()).nullable() }),
   z.object({ ok: z.literal(false), code: z.enum(["E_SOURCE_NOT_FOUND", "E_SOURCE_UNREADABLE"]), message: z.string() }),
 ]);
 
@@ -70,8 +74,8 @@ export const sourcesRouter = router({
     }),
   /**
    * Dataset facts for a source node, without reading row data: row count and schema from the
-   * parquet footers, total bytes, files, hive partitions, and one sample row.
-   * Example: `{ ok: true, facts: { numRows: 200000, files: 12, partitionCount: 12, sample: { marketplace: "US", ... } } }`
+   * parquet footers, total bytes, files and hive partitions (the sample row is sources.sample).
+   * Example: `{ ok: true, facts: { numRows: 200000, files: 12, partitionCount: 12, ... } }`
    */
   facts: publicProcedure
     .input(z.object({ path: z.string().min(1).max(4096), connection: z.string().max(64).optional() }))
@@ -89,21 +93,14 @@ export const sourcesRouter = router({
             path: shown, numRows: info.numRows, sizeBytes: info.sizeBytes, files: info.files, partitionKeys: [...info.partitionKeys],
             partitionCount: s3.facts.partitionCount,
             partitionValues: Object.fromEntries(Object.entries(s3.facts.partitionValues).map(([k, v]) => [k, [...v]])),
-            schema: [...info.schema], sample: null,
+            schema: [...info.schema],
           },
         };
       }
       const abs = resolvePath(shown);
       const hide = (m: string) => m.replaceAll(abs, shown);
-      let r: Awaited<ReturnType<typeof sourceFacts>>;
-      try {
-        r = await sourceFacts(abs);
-      } catch (e) {
-        if (e instanceof SourceReadError) return { ok: false as const, code: e.code, message: hide(e.message) };
-        throw e;
-      }
+      const r = await sourceFacts(abs);
       if (!r.ok) return { ok: false as const, code: r.code, message: hide(r.message) };
-      const { sample } = r;
       const { info } = r.facts;
       return {
         ok: true as const,
@@ -116,8 +113,28 @@ export const sourcesRouter = router({
           partitionCount: r.facts.partitionCount,
           partitionValues: Object.fromEntries(Object.entries(r.facts.partitionValues).map(([k, v]) => [k, [...v]])),
           schema: [...info.schema],
-          sample: sample as Record<string, z.core.util.JSONType> | null,
         },
       };
+    }),
+  /**
+   * One sample row of a local source (the first row of its first non-empty file: a data page
+   * per column, cached per file version); null for S3 sources, where it would download data.
+   * Example: `{ ok: true, sample: { marketplace: "US", star_rating: 5, ... } }`
+   */
+  sample: publicProcedure
+    .input(z.object({ path: z.string().min(1).max(4096), connection: z.string().max(64).optional() }))
+    .output(SourceSampleOut)
+    .query(async ({ input }) => {
+      const shown = input.path.trim();
+      if (parseS3Uri(shown)) return { ok: true as const, sample: null };
+      const abs = resolvePath(shown);
+      try {
+        const r = await sourceSample(abs);
+        if (!r.ok) return { ok: false as const, code: r.code, message: r.message.replaceAll(abs, shown) };
+        return { ok: true as const, sample: r.sample as Record<string, z.core.util.JSONType> | null };
+      } catch (e) {
+        if (e instanceof SourceReadError) return { ok: false as const, code: e.code, message: e.message.replaceAll(abs, shown) };
+        throw e;
+      }
     }),
 });
