@@ -1,17 +1,16 @@
 // Canvas speed, measured in Chromium (not a test; prints numbers): open a 300-node pipeline,
-// drag a node in it, and type an expression error. Needs the app running:
-//   npm start            # or any running server
+// drag a node in it, and type an expression error. `npm run bench -- canvas` starts its own app
+// (bench/main.ts); against an app already running:
 //   npx tsx bench/canvas.ts [http://127.0.0.1:3000]
 // Targets (issue 3): open and interactive < 2 s; drag frames < 20 ms; type error shown < 50 ms.
 import { chromium, type Page } from "@playwright/test";
 import { chainPipeline } from "./chain-pipeline";
 
-const BASE = process.argv[2] ?? process.env.ETL_BENCH_URL ?? "http://127.0.0.1:3000";
 const N = Number(process.env.BENCH_NODES ?? 300);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const fmt = (x: number) => `${x.toFixed(1)} ms`;
 
-async function createPipeline(): Promise<string> {
+async function createPipeline(BASE: string): Promise<string> {
   const doc = chainPipeline(N);
   // A snake of 20 columns: closer to how people lay out big graphs than one long line.
   doc.nodes.forEach((n, i) => {
@@ -51,8 +50,9 @@ async function recordFrames(page: Page, during: () => Promise<void>): Promise<{ 
   });
 }
 
-async function main() {
-  const id = await createPipeline();
+/** Measures the canvas of the app at `BASE`, e.g. `await canvasBench("http://127.0.0.1:3000")`. */
+export async function canvasBench(BASE: string): Promise<void> {
+  const id = await createPipeline(BASE);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   // tsx keeps function names with a __name() helper that page.evaluate bodies would miss.
@@ -120,7 +120,9 @@ async function main() {
   console.log(`  keydown -> type error shown: median ${fmt(pct(typing, 50))}, max ${fmt(Math.max(...typing))} (target < 50 ms)`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  canvasBench(process.argv[2] ?? process.env.ETL_BENCH_URL ?? "http://127.0.0.1:3000").catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -2,7 +2,9 @@
 // the hardware they ran on. Never assertions: machines are noisy.
 //  1. compiled acceptance pipeline vs a hand-written tutorial-style Ray Data script (2M rows)
 //  2. compile of a 500-node pipeline; validation + schema propagation of the same
-//  3. runs (bench/runs-bench.ts): Run -> job RUNNING, event -> canvas latency, event overhead
+//  3. preview (bench/preview-bench.ts): first and warm previews, dataset facts (5M rows)
+//  4. runs (bench/runs-bench.ts): Run -> job RUNNING, event -> canvas latency, event overhead
+//  5. canvas (bench/canvas.ts, in Chromium against the real app): open, drag frames, type errors
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -17,6 +19,8 @@ import { buildZip } from "../server/runner/zip";
 import type { PipelineDocument } from "../server/pipeline/schema";
 import type { SourceLookup } from "../server/pipeline/types";
 import { gatherContext } from "../server/services/pipeline-context";
+import { withApp } from "./app-server";
+import { canvasBench } from "./canvas";
 import { chainPipeline } from "./chain-pipeline";
 import { previewBench } from "./preview-bench";
 import { runsBench } from "./runs-bench";
@@ -126,6 +130,7 @@ async function main() {
   if (!only.length || only.includes("ray")) await rayBench();
   if (!only.length || only.includes("preview")) await previewBench();
   if (!only.length || only.includes("runs")) await runsBench();
+  if (!only.length || only.includes("canvas")) await withApp(Number(process.env.BENCH_APP_PORT ?? 3300), canvasBench);
 }
 
 void main().catch((e) => {
