@@ -12,14 +12,7 @@ Commit, once every sink is staged (a journal of renames is undone if any step fa
   append    -> move each staged file into the target dir as `<R>-<file>` (dir created if absent)
 On failure nothing is visible in the targets: staging is deleted, old outputs stay in place.
 
-S3 targets (no rename on S3) commit in two phases instead; the staging prefix is a sibling of
-the target, so readers of the target never see staged objects:
-  1. copy (server-side CopyObject) every staged object into the target prefix under a name no
-     existing object has (append: `<R>-<file>`); undone (copies deleted) if any step of any
-     sink fails, so the previous output stays complete;
-  2. once every sink is in: delete the objects the overwrite replaces, then the staging prefix.
-During the commit a concurrent reader may briefly list old and new objects together; a run
-that fails before or during phase 1 changes nothing a reader sees (docs/generated-script.md).
+S3 targets (no rename on S3) stage the same way and commit in two phases: s3_commit.py.
 
 `Run` is what generated scripts see: `run.write(ds, node=..., path=..., format=..., mode=...)`.
 A planning Run (`planning=True`) only records targets, so `main` can preflight every write
@@ -36,11 +29,9 @@ from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlparse
 
 import pyarrow.csv as pacsv
-import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from . import events, progress
-from . import s3
+from . import events, progress, s3, s3_commit
 from .fsio import Location, S3Storage, Storage, resolve, storage_for
 from .plan import Plan
 
@@ -135,7 +126,7 @@ def preflight(targets: List[Target], storage: Callable[[Location], Storage] = st
         seen[key] = t.node
         try:
             if isinstance(st, S3Storage):
-                _preflight_s3(t, st)
+                s3_commit.preflight(t, st)
             kind = st.kind(t.location.path)
             parent_kind = st.kind(t.location.parent)
         except OSError as e:
@@ -146,30 +137,6 @@ def preflight(targets: List[Target], storage: Callable[[Location], Storage] = st
             raise WriteError(t.node, f"{t.path} is a file; append needs a directory")
         if parent_kind == "file":
             raise WriteError(t.node, f"the parent of {t.path} is a file")
-
-
-def _preflight_s3(t: Target, st: S3Storage) -> None:
-    """The bucket exists and the connection may write under the target's parent: a probe object
-    in the (hidden) staging prefix, written and deleted at once."""
-    via = f" (connection {t.connection!r})" if t.connection else ""
-    bucket, _ = s3.bucket_and_key(t.location.path)
-    try:
-        try:  # a listing (unlike HEAD) carries S3's error code: wrong key, wrong secret, no bucket
-            st.fs.get_file_info(pafs.FileSelector(t.location.path, allow_not_found=False))
-        except FileNotFoundError:
-            pass
-    except OSError as e:
-        if "NO_SUCH_BUCKET" in str(e) or "NoSuchBucket" in str(e):
-            raise WriteError(t.node, f"bucket {bucket!r} does not exist{via}") from None
-        raise WriteError(t.node, f"cannot write to {t.path}{via}: {s3.describe_error(e)}") from None
-    try:
-        probe = posixpath.join(t.staging, "_etl_probe")
-        with st.fs.open_output_stream(probe) as f:
-            f.write(b"")
-        st.delete_file(probe)
-        st.delete(t.staging)  # pyarrow leaves a directory marker when a prefix's last object goes
-    except OSError as e:
-        raise WriteError(t.node, f"cannot write to {t.path}{via}: {s3.describe_error(e)}") from None
 
 
 def _ray_write(ds, t: Target) -> None:
@@ -230,51 +197,6 @@ def _unique(st: Storage, directory: str, rel: str, run_id: str) -> str:
     return candidate
 
 
-def _copy_in(t: Target, st: Storage, copied: List[Tuple[Storage, str]], replaced: List[Tuple[Storage, str]],
-             created: List[Tuple[Storage, str]]) -> None:
-    """Phase 1 of an S3 commit: copy every staged object into the target under a fresh name;
-    record the copies (undone on failure), a target prefix that did not exist (removed again
-    on failure: pyarrow leaves a "dir/" marker when it deletes a prefix's last object, which
-    would make a re-run with mode=error see an existing target) and, for overwrite, the objects
-    the copies replace."""
-    target = t.location.path
-    kind = st.kind(target)
-    if t.mode == "error" and kind != "missing":
-        raise WriteError(t.node, f"{t.path} appeared during the run (mode=error)")
-    if kind == "missing":
-        created.append((st, target))
-    old = set(st.list_files(target)) if kind == "dir" else set()
-    for rel in st.list_files(t.staging):
-        dst = posixpath.join(target, rel)
-        if t.mode == "append" or rel in old:
-            dst = _unique(st, target, rel, t.run_id)
-        st.copy(posixpath.join(t.staging, rel), dst)
-        copied.append((st, dst))
-    if t.mode == "overwrite":
-        replaced.extend((st, posixpath.join(target, rel)) for rel in sorted(old))
-        if kind == "file":
-            replaced.append((st, target))
-
-
-def _delete_replaced(targets: List[Target], replaced: List[Tuple[Storage, str]]) -> None:
-    """Phase 2 of an S3 commit: the new objects are all in; delete the ones they replace."""
-    failed = []
-    for st, key in replaced:
-        for attempt in range(3):
-            try:
-                st.delete_file(key)
-                break
-            except FileNotFoundError:
-                break
-            except OSError:
-                if attempt == 2:
-                    failed.append(key)
-    if failed:
-        node = targets[0].node
-        raise WriteError(node, f"the new output is in place, but {len(failed)} replaced object(s) could not be "
-                               f"deleted (first: {failed[0]}); delete them to restore a clean output")
-
-
 def commit(targets: List[Target], storage: Callable[[Location], Storage] = storage_for) -> None:
     """Make every staged target visible, or none (the renames and copies done so far are undone)."""
     journal: List[Tuple[Storage, str, str]] = []  # (storage, src, dst) moves done
@@ -293,7 +215,7 @@ def commit(targets: List[Target], storage: Callable[[Location], Storage] = stora
                 raise WriteError(t.node, "nothing staged to commit")
             st, target = storage(t.location), t.location.path
             if not st.atomic_move:
-                _copy_in(t, st, copied, replaced, created)
+                s3_commit.copy_in(t, st, copied, replaced, created)
                 continue
             if not st.exists(t.location.parent):
                 st.makedirs(t.location.parent)
@@ -340,7 +262,7 @@ def commit(targets: List[Target], storage: Callable[[Location], Storage] = stora
         except Exception:
             log.exception("committed, but could not delete the previous output %s", old)
     try:
-        _delete_replaced(targets, replaced)
+        s3_commit.delete_replaced(targets, replaced)
     finally:
         for t in targets:
             if t.mode == "append" or not storage(t.location).atomic_move:
