@@ -7,7 +7,8 @@
     rt.main(PLAN, build)
 
 Modules: main (entry points), plan (Plan), writes (staged all-or-nothing writes, Run),
-fsio (filesystem seam), s3 (S3 connections from the job's env), progress + opmap + naming (Ray operators -> graph nodes, stage
+fsio (filesystem seam), s3 (S3 connections from the job's env), s3_commit
+(S3 preflight and two-phase commit), progress + opmap + naming (Ray operators -> graph nodes, stage
 events), events (ETL_EVENT lines), udf + errors (Python UDF wrappers, UdfError), fn
 (expression helpers), dtypes (type names), failure (run-failed details).
 """
