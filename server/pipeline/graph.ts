@@ -3,6 +3,7 @@
 // (plus a log factor for the stable topological order).
 import { diag, type Diagnostic } from "./diagnostics";
 import { SINK_KINDS, SOURCE_KINDS, type PipelineDocument, type PipelineNode } from "./schema";
+import { clip, idList, LISTED } from "./suggest";
 
 export interface GraphAnalysis {
   /** id -> node (first occurrence when ids are duplicated; parseDocument rejects that). */
@@ -48,17 +49,17 @@ export function analyzeGraph(doc: PipelineDocument): GraphAnalysis {
     if (!hasSource || !hasTarget) {
       const missing = !hasSource ? e.source : e.target;
       const nodeId = hasSource ? e.source : hasTarget ? e.target : undefined;
-      diagnostics.push(diag("E_EDGE_DANGLING", `Edge ${e.source} -> ${e.target} points at '${missing}', which does not exist`,
+      diagnostics.push(diag("E_EDGE_DANGLING", `Edge ${clip(e.source)} -> ${clip(e.target)} points at '${clip(missing)}', which does not exist`,
         nodeId === undefined ? {} : { nodeId }));
       continue;
     }
     if (e.source === e.target) {
-      diagnostics.push(diag("E_EDGE_SELF", `Node '${e.source}' is connected to itself`, { nodeId: e.source }));
+      diagnostics.push(diag("E_EDGE_SELF", `Node '${clip(e.source)}' is connected to itself`, { nodeId: e.source }));
       continue;
     }
     const key = JSON.stringify([e.source, e.target]);
     if (seen.has(key)) {
-      diagnostics.push(diag("E_EDGE_DUPLICATE", `Edge ${e.source} -> ${e.target} appears twice`, { nodeId: e.target }));
+      diagnostics.push(diag("E_EDGE_DUPLICATE", `Edge ${clip(e.source)} -> ${clip(e.target)} appears twice`, { nodeId: e.target }));
       continue;
     }
     seen.add(key);
@@ -71,8 +72,8 @@ export function analyzeGraph(doc: PipelineDocument): GraphAnalysis {
   [...order, ...rest].forEach((id, i) => rank.set(id, i));
   const components = rest.length ? findCycles(rest, outputsOf) : [];
   for (const { loop, members } of components) {
-    const path = [...loop, loop[0]].join(" -> ");
-    for (const id of members) diagnostics.push(diag("E_CYCLE", `Node '${id}' is part of a cycle: ${path}`, { nodeId: id }));
+    const path = cyclePath(loop);
+    for (const id of members) diagnostics.push(diag("E_CYCLE", `Node '${clip(id)}' is part of a cycle: ${path}`, { nodeId: id }));
   }
   const cycles = components.map((c) => c.members);
 
@@ -94,16 +95,16 @@ function checkDegrees(
     const isSink = SINK_KINDS.includes(n.kind);
     if (isSource) {
       sources++;
-      if (inputs.length > 0) out.push(diag("E_SOURCE_HAS_INPUT", `Source '${n.id}' cannot have an input (from ${inputs.join(", ")})`, { nodeId: n.id }));
+      if (inputs.length > 0) out.push(diag("E_SOURCE_HAS_INPUT", `Source '${clip(n.id)}' cannot have an input (from ${idList(inputs)})`, { nodeId: n.id }));
     } else if (inputs.length === 0) {
-      out.push(diag("E_INPUT_MISSING", `Node '${n.id}' has no input`, { nodeId: n.id, hint: "Connect a node's output to it" }));
+      out.push(diag("E_INPUT_MISSING", `Node '${clip(n.id)}' has no input`, { nodeId: n.id, hint: "Connect a node's output to it" }));
     } else if (inputs.length > 1) {
-      out.push(diag("E_INPUT_MULTIPLE", `Node '${n.id}' has ${inputs.length} inputs (${inputs.join(", ")}); it takes exactly one`, { nodeId: n.id }));
+      out.push(diag("E_INPUT_MULTIPLE", `Node '${clip(n.id)}' has ${inputs.length} inputs (${idList(inputs)}); it takes exactly one`, { nodeId: n.id }));
     }
     if (isSink) {
       sinks.push(n.id);
       const outputs = outputsOf.get(n.id)!;
-      if (outputs.length > 0) out.push(diag("E_SINK_HAS_OUTPUT", `Sink '${n.id}' cannot feed other nodes (${outputs.join(", ")})`, { nodeId: n.id }));
+      if (outputs.length > 0) out.push(diag("E_SINK_HAS_OUTPUT", `Sink '${clip(n.id)}' cannot feed other nodes (${idList(outputs)})`, { nodeId: n.id }));
     }
   }
   if (sources === 0) out.push(diag("E_NO_SOURCE", "The pipeline has no source", { hint: "Add a read-parquet node" }));
@@ -123,8 +124,18 @@ function checkDegrees(
     }
   }
   for (const id of inputsOf.keys()) {
-    if (!reaches.has(id)) out.push(diag("W_NODE_UNUSED", `Node '${id}' does not lead to any sink, so it will not run`, { nodeId: id }));
+    if (!reaches.has(id)) out.push(diag("W_NODE_UNUSED", `Node '${clip(id)}' does not lead to any sink, so it will not run`, { nodeId: id }));
   }
+}
+
+/**
+ * "a -> b -> a", or for long loops "a -> ... -> f -> (12 more) -> a": a cycle through thousands
+ * of nodes would otherwise put the whole loop into every member's message (found by fuzzing).
+ */
+export function cyclePath(loop: readonly string[]): string {
+  const ids = loop.map((id) => clip(id));
+  if (ids.length <= LISTED) return [...ids, ids[0]].join(" -> ");
+  return [...ids.slice(0, LISTED), `(${ids.length - LISTED} more)`, ids[0]].join(" -> ");
 }
 
 /** Kahn's algorithm; among ready nodes the earliest in the document goes first. */

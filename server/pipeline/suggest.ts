@@ -53,3 +53,16 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
 export function clip(text: string, max = 60): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/** How many names a message lists before "and N more". */
+export const LISTED = 6;
+
+/**
+ * Names for a message, clipped, at most LISTED of them: thousands of nodes must not make one
+ * message (or every message of a group) as long as the document.
+ * Example: idList(["x", "y"]) === "x, y"; idList(ids, (id) => `'${id}'`) quotes each one.
+ */
+export function idList(ids: readonly string[], show: (id: string) => string = (id) => id): string {
+  const shown = ids.slice(0, LISTED).map((id) => show(clip(id))).join(", ");
+  return ids.length > LISTED ? `${shown} and ${ids.length - LISTED} more` : shown;
+}

@@ -2,7 +2,7 @@
 // replace or land inside data a read-parquet node reads. Paths are compared after normalising.
 import { diag, type Diagnostic } from "./diagnostics";
 import type { PipelineDocument } from "./schema";
-import { clip } from "./suggest";
+import { clip, idList } from "./suggest";
 
 /**
  * A comparable form of a path: trimmed, scheme lower-cased, "file://" dropped, repeated and
@@ -72,7 +72,7 @@ export function checkWritePathConflicts(doc: PipelineDocument): Diagnostic[] {
   for (const [path, ids] of writes) {
     const shown = clip(path);
     if (ids.length > 1) {
-      for (const id of ids) report(id, `Writes ${ids.map((x) => `'${x}'`).join(" and ")} all target '${shown}'`);
+      for (const id of ids) report(id, `Writes ${idList(ids, (x) => `'${x}'`)} all target '${shown}'`);
     }
     for (const parent of ancestry(path).slice(1)) {
       for (const other of writes.get(parent) ?? []) {

@@ -4,7 +4,7 @@
 import type { Binary, Call, Case, Expr, Literal, TypedExpr } from "./ast";
 import type { DataType, Column, Schema } from "../types";
 import { isNumeric } from "../types";
-import { didYouMean } from "../suggest";
+import { clip, didYouMean } from "../suggest";
 import { exprError, type ExprError, type ExprErrorCode } from "./errors";
 import { FUNCTION_ALIASES, FUNCTION_INDEX, fitsParam, PARAM_WORDS, paramKind, type ArgInfo } from "./functions";
 import {
@@ -52,7 +52,7 @@ class Checker {
       case "column": {
         const col = this.byName.get(e.name);
         if (!col) {
-          return this.error("E_COLUMN_UNKNOWN", `Unknown column '${e.name}'`, e, didYouMean(e.name, this.byName.keys()));
+          return this.error("E_COLUMN_UNKNOWN", `Unknown column '${clip(e.name)}'`, e, didYouMean(e.name, this.byName.keys()));
         }
         this.columns.add(col.name);
         return { type: col.type, nullable: col.nullable };
@@ -98,12 +98,12 @@ class Checker {
       case "int": {
         const limit = negated ? INT64_MAX + 1n : INT64_MAX;
         if (BigInt(e.text) > limit) {
-          return this.error("E_EXPR_TYPE", `The number ${e.text} is too large for int64`, e, `Write it as a decimal: ${e.text}.0`);
+          return this.error("E_EXPR_TYPE", `The number ${clip(e.text)} is too large for int64`, e, `Write it as a decimal: ${clip(e.text)}.0`);
         }
         return { type: "int64", nullable: false };
       }
       case "float":
-        if (!Number.isFinite(Number(e.text))) return this.error("E_EXPR_TYPE", `The number ${e.text} is too large for float64`, e);
+        if (!Number.isFinite(Number(e.text))) return this.error("E_EXPR_TYPE", `The number ${clip(e.text)} is too large for float64`, e);
         return { type: "float64", nullable: false };
       case "string":
         return { type: "string", nullable: false };
@@ -156,7 +156,7 @@ class Checker {
     for (const [col, other, lit] of [[l, r, e.right], [r, l, e.left]] as const) {
       if (isTemporal(col.type) && other.type === "string" && lit.kind === "literal" && lit.type === "string") {
         if (!isTemporalLiteral(String(lit.value), col.type)) {
-          return this.error("E_EXPR_TYPE", `'${lit.value}' is not a valid ${col.type === "date32" ? "date" : "timestamp"}`, lit,
+          return this.error("E_EXPR_TYPE", `'${clip(String(lit.value))}' is not a valid ${col.type === "date32" ? "date" : "timestamp"}`, lit,
             col.type === "date32" ? "Write dates as 'YYYY-MM-DD'" : "Write timestamps as 'YYYY-MM-DD HH:MM:SS'");
         }
         this.types.set(lit, col.type);
@@ -177,10 +177,10 @@ class Checker {
     if (!f || !f.result) {
       const alias = FUNCTION_ALIASES.get(e.name);
       const hint = alias ? `Did you mean '${alias}'?`
-        : this.byName.has(e.name) ? `'${e.name}' is a column, not a function`
+        : this.byName.has(e.name) ? `'${clip(e.name)}' is a column, not a function`
         : didYouMean(e.name, [...FUNCTION_INDEX.keys()].filter((n) => n !== "if" && n !== "cast"));
       e.args.forEach((a) => this.visit(a));
-      return this.error("E_EXPR_FUNCTION_UNKNOWN", `Unknown function '${e.name}'`, e.nameRange, hint);
+      return this.error("E_EXPR_FUNCTION_UNKNOWN", `Unknown function '${clip(e.name)}'`, e.nameRange, hint);
     }
     const args = e.args.map((a) => [a, this.visit(a)] as const);
     if (e.args.length < f.minArgs || (f.maxArgs !== null && e.args.length > f.maxArgs)) {

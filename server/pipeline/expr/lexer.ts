@@ -2,6 +2,7 @@
 // operators and punctuation. Keywords are plain identifiers here; the parser matches them
 // case-insensitively, so a column may still be called `Year` or `end` (backquoted).
 import type { Range } from "./ast";
+import { clip } from "../suggest";
 import { exprError, type ExprError } from "./errors";
 
 export type TokenKind =
@@ -30,6 +31,9 @@ const IDENT_START = /[A-Za-z_]/;
 const IDENT_PART = /[A-Za-z0-9_]/;
 const DIGIT = /[0-9]/;
 const SIMPLE_ESCAPES: Record<string, string> = { "\\": "\\", "'": "'", '"': '"', n: "\n", t: "\t", r: "\r" };
+// The parser reports only the first error anyway; without a cap, 600 000 stray characters made
+// 600 000 errors and overflowed the stack where callers spread them (found by fuzzing).
+const MAX_ERRORS = 20;
 
 /** Is `name` usable without backquotes (ignoring keywords)? Example: isBareIdentifier("total_votes") === true */
 export const isBareIdentifier = (name: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
@@ -45,7 +49,7 @@ export function tokenize(text: string): { tokens: Token[]; errors: ExprError[] }
   const push = (kind: TokenKind, start: number, end: number, value?: string) =>
     tokens.push({ kind, text: text.slice(start, end), value: value ?? text.slice(start, end), range: [start, end] });
 
-  while (i < text.length) {
+  while (i < text.length && errors.length < MAX_ERRORS) {
     const c = text[i];
     if (c === " " || c === "\t" || c === "\n" || c === "\r") {
       i++;
@@ -78,7 +82,7 @@ export function tokenize(text: string): { tokens: Token[]; errors: ExprError[] }
     }
   }
   tokens.push({ kind: "eof", text: "", value: "", range: [text.length, text.length] });
-  return { tokens, errors };
+  return { tokens, errors: errors.slice(0, MAX_ERRORS) };
 }
 
 type Push = (kind: TokenKind, start: number, end: number, value?: string) => void;
@@ -104,7 +108,7 @@ function lexNumber(text: string, start: number, push: Push, errors: ExprError[])
   if (IDENT_PART.test(text[i] ?? "") || text[i] === ".") {
     let end = i;
     while (end < text.length && (IDENT_PART.test(text[end]) || text[end] === ".")) end++;
-    errors.push(exprError("E_EXPR_PARSE", `Invalid number '${text.slice(start, end)}'`, [start, end]));
+    errors.push(exprError("E_EXPR_PARSE", `Invalid number '${clip(text.slice(start, end))}'`, [start, end]));
     return end;
   }
   push(isFloat ? "float" : "int", start, i);

@@ -3,6 +3,7 @@
 // Stops at the first syntax error: later errors would mostly be echoes of the first.
 import type { BinaryOp, Case, Expr, Range } from "./ast";
 import type { DataType } from "../types";
+import { clip } from "../suggest";
 import { exprError, type ExprError } from "./errors";
 import { tokenize, type Token } from "./lexer";
 
@@ -30,6 +31,13 @@ const BINARY: Record<string, { op: BinaryOp; prec: number }> = {
 
 // Keeps every later tree walk (checker, printer, compiler) far from the call-stack limit.
 const MAX_TOKENS = 5000;
+/**
+ * Deepest expression tree accepted. Parentheses are bounded while parsing, but a plain chain
+ * like `a + b + c + ...` builds a tree as deep as it is long: 2400 terms overflowed the
+ * checker's stack (found by fuzzing), and the generated Python nests a call per level
+ * (fn.div(fn.div(a, b), c)) where CPython stops at 200 nested parentheses.
+ */
+export const MAX_EXPR_DEPTH = 64;
 
 /** Thrown internally to unwind on the first syntax error; never escapes parseExpr. */
 class SyntaxStop {
@@ -53,6 +61,10 @@ export function parseExpr(text: string): { expr: Expr | null; errors: ExprError[
   try {
     const expr = p.expression(0);
     p.expectEnd();
+    if (treeDepth(expr) > MAX_EXPR_DEPTH) {
+      return { expr: null, errors: [exprError("E_EXPR_PARSE", `The expression is nested too deeply (more than ${MAX_EXPR_DEPTH} levels of operators and calls)`,
+        expr.range, "Split it over several add-column nodes, or use fewer chained operators")] };
+    }
     return { expr, errors: [] };
   } catch (e) {
     if (e instanceof SyntaxStop) return { expr: null, errors: [e.error] };
@@ -60,7 +72,26 @@ export function parseExpr(text: string): { expr: Expr | null; errors: ExprError[
   }
 }
 
-const describe = (t: Token) => (t.kind === "eof" ? "the end of the expression" : `'${t.text}'`);
+// Token text is the user's (a pasted paragraph can be one string token): clipped for messages.
+/** Depth of an expression tree, walked without recursion (the tree may be too deep to recurse). */
+function treeDepth(root: Expr): number {
+  let max = 0;
+  const stack: [Expr, number][] = [[root, 1]];
+  while (stack.length) {
+    const [e, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (max > MAX_EXPR_DEPTH) return max;
+    const children: Expr[] = e.kind === "unary" || e.kind === "is-null" || e.kind === "cast" ? [e.operand]
+      : e.kind === "binary" ? [e.left, e.right]
+      : e.kind === "call" ? [...e.args]
+      : e.kind === "case" ? [...e.branches.flatMap((b) => [b.when, b.then]), ...(e.otherwise ? [e.otherwise] : [])]
+      : [];
+    for (const c of children) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
+const describe = (t: Token) => (t.kind === "eof" ? "the end of the expression" : `'${clip(t.text)}'`);
 
 class Parser {
   private pos = 0;
@@ -203,7 +234,7 @@ class Parser {
     }
     const close = this.peek();
     if (close.kind !== "rparen") {
-      this.fail(`Expected ')' after arguments of ${name.value.toLowerCase()}`, close.range,
+      this.fail(`Expected ')' after arguments of ${clip(name.value.toLowerCase())}`, close.range,
         close.kind === "eof" ? undefined : `Found ${describe(close)}; separate arguments with commas`);
     }
     this.next();

@@ -1,10 +1,14 @@
 // Checks shared by several node kinds: column lists against a schema, Python UDF source, and
 // compute settings (tasks vs actor pool, batch size).
 import { diag, type Diagnostic } from "../diagnostics";
+import { checkUdfSourceSize } from "../limits";
 import type { Compute } from "../schema";
 import { clip, didYouMean } from "../suggest";
 import type { Schema } from "../types";
 import { lookup, type AnalyzeContext } from "./spec";
+
+/** A list with thousands of bad entries shows the first ones; more would only flood the node. */
+export const MAX_LIST_PROBLEMS = 50;
 
 /**
  * Checks a list of column names: empty names, unknown columns (with a did-you-mean hint) when the
@@ -22,6 +26,7 @@ export function checkColumnList(
   const known = schema ? new Set(schema.map((c) => c.name)) : null;
   const seen = new Set<string>();
   names.forEach((name, i) => {
+    if (out.length >= MAX_LIST_PROBLEMS) return;
     if (name.trim() === "") {
       out.push(diag("E_COLUMN_NAME_EMPTY", `Entry ${i + 1} has no column name`, { nodeId, field: field(i) }));
     } else if (seen.has(name)) {
@@ -50,7 +55,7 @@ export function checkPythonSource(
   if (source.trim() === "") {
     return [diag("E_UDF_EMPTY", "The Python source is empty", { nodeId, field: "source", hint: `Define ${fn}(batch)` })];
   }
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = [...checkUdfSourceSize(nodeId, source)];
   const check = lookup(ctx.python, nodeId);
   if (check && !check.ok) {
     out.push(diag("E_PY_SYNTAX", `Python syntax error on line ${check.line}: ${check.message}`, { nodeId, field: "source", line: check.line }));
