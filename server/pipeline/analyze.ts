@@ -6,6 +6,7 @@ import type { TypedExpr } from "./expr/ast";
 import { analyzeGraph } from "./graph";
 import { nodeOutput } from "./kinds";
 import type { AnalyzeContext } from "./kinds/spec";
+import { checkPipelineCounts } from "./limits";
 import { checkNodeIds } from "./node-ids";
 import { SOURCE_KINDS, type PipelineDocument } from "./schema";
 import type { Schema } from "./types";
@@ -35,7 +36,7 @@ export interface Analysis {
  */
 export function analyze(doc: PipelineDocument, ctx: AnalyzeContext = {}): Analysis {
   const graph = analyzeGraph(doc);
-  const diagnostics: Diagnostic[] = [...checkNodeIds(doc.nodes.map((n) => n.id)), ...graph.diagnostics];
+  const diagnostics: Diagnostic[] = [...checkPipelineCounts(doc.nodes.length, doc.edges.length), ...checkNodeIds(doc.nodes.map((n) => n.id)), ...graph.diagnostics];
   const inputOf = new Map<string, string | null>();
   const schemas = new Map<string, Schema>();
   const inputSchemas = new Map<string, Schema>();

@@ -10,6 +10,7 @@ export const DIAGNOSTIC_CODES = {
   E_NODE_ID_INVALID: "Invalid node id",
   E_NODE_ID_DUPLICATE: "Two nodes share an id",
   E_PARAMS_INVALID: "Invalid node settings",
+  E_PIPELINE_TOO_LARGE: "The pipeline is over the size limit",
   // graph
   E_EDGE_DANGLING: "Edge points at a node that does not exist",
   E_EDGE_SELF: "Edge connects a node to itself",
@@ -51,6 +52,7 @@ export const DIAGNOSTIC_CODES = {
   E_UDF_NO_COMPUTE: "Python column does not define compute(batch)",
   E_UDF_EMPTY: "Python source is empty",
   E_COMPUTE_INVALID: "Invalid compute settings",
+  E_UDF_TOO_LARGE: "Python source is over the size limit",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

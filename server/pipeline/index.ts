@@ -14,3 +14,4 @@ export { locateJsonError, type JsonErrorLocation } from "./json-locate";
 export { KINDS, nodeOutput, nodeSummary, type AnalyzeContext, type KindResult, type NodeKindSpec, type PythonCheck } from "./kinds";
 export * from "./expr";
 export { closestName, didYouMean } from "./suggest";
+export { PIPELINE_LIMITS, checkDocumentBytes, checkPipelineCounts, checkUdfSourceSize, formatBytes, utf8Length } from "./limits";

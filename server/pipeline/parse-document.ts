@@ -3,9 +3,11 @@
 // unknown node kinds, bad settings and ids. Never throws, whatever the input.
 import { diag, type Diagnostic } from "./diagnostics";
 import { locateJsonError } from "./json-locate";
+import { checkDocumentBytes, checkPipelineCounts } from "./limits";
 import { migrate, MIGRATIONS, type Upgrader } from "./migrations";
 import { checkNodeIds } from "./node-ids";
 import { NODE_KINDS, PipelineDocumentSchema, SCHEMA_VERSION, type PipelineDocument } from "./schema";
+import { serializeDocument } from "./serialize";
 import { clip, didYouMean } from "./suggest";
 
 export interface ParseResult {
@@ -27,6 +29,8 @@ export function parseDocument(input: string | unknown, options: { migrations?: R
   let raw: unknown = input;
   if (typeof input === "string") {
     const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input; // editors on Windows add a BOM
+    const tooLarge = checkDocumentBytes(text); // before parsing: the limit also bounds the work
+    if (tooLarge.length) return { doc: null, diagnostics: tooLarge };
     try {
       raw = JSON.parse(text);
     } catch {
@@ -42,8 +46,10 @@ export function parseDocument(input: string | unknown, options: { migrations?: R
   if (!migrated.ok) return fail(versionDiagnostic(migrated.version));
 
   const doc = migrated.doc;
-  const diagnostics: Diagnostic[] = [];
   const rawNodes = Array.isArray(doc.nodes) ? (doc.nodes as unknown[]) : [];
+  const tooMany = checkPipelineCounts(rawNodes.length, Array.isArray(doc.edges) ? doc.edges.length : 0);
+  if (tooMany.length) return { doc: null, diagnostics: tooMany };
+  const diagnostics: Diagnostic[] = [];
   const skip = new Set<number>(); // nodes already reported; their zod issues would only repeat it
   const idOf = (i: number): string | undefined => {
     const n = rawNodes[i];
@@ -85,6 +91,9 @@ export function parseDocument(input: string | unknown, options: { migrations?: R
     }
   }
   if (diagnostics.length > 0 || !parsed.success) return { doc: null, diagnostics };
+  // A value (not text) is measured as it would be saved.
+  const tooLarge = typeof input === "string" ? [] : checkDocumentBytes(serializeDocument(parsed.data));
+  if (tooLarge.length) return { doc: null, diagnostics: tooLarge };
   return { doc: parsed.data, diagnostics: [] };
 }
 
