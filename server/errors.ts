@@ -16,6 +16,10 @@ export const APP_ERROR_CODES = {
   S3_UNREACHABLE: "SERVICE_UNAVAILABLE",
   S3_ERROR: "BAD_REQUEST",
   INTERNAL: "INTERNAL_SERVER_ERROR",
+  // Requests refused before any procedure runs (server/api/request-guard.ts)
+  REQUEST_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  NOT_JSON: "UNSUPPORTED_MEDIA_TYPE",
+  CROSS_SITE: "FORBIDDEN",
 } as const;
 export type AppErrorCode = keyof typeof APP_ERROR_CODES;
 

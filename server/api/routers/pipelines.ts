@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { compile } from "../../compiler";
 import { AppError } from "../../errors";
-import { analyze, parseDocument, serializeDocument } from "../../pipeline";
+import { analyze, checkDocumentBytes, checkPipelineCounts, parseDocument, serializeDocument } from "../../pipeline";
 import { PipelineDocumentSchema, SCHEMA_VERSION, type PipelineDocument } from "../../pipeline/schema";
 import { gatherContext } from "../../services/pipeline-context";
 import { connectionsFrom } from "../../connections/store";
@@ -79,6 +79,9 @@ export const pipelinesRouter = router({
     .mutation(async ({ ctx, input }) => {
       const doc = { ...input.document, id: input.id };
       const text = serializeDocument(doc);
+      // Half-edited pipelines are saved (their problems show on the canvas), oversized ones are not.
+      const tooLarge = [...checkPipelineCounts(doc.nodes.length, doc.edges.length), ...checkDocumentBytes(text)];
+      if (tooLarge.length) throw new AppError("PIPELINE_INVALID", { userMessage: tooLarge[0].message, diagnostics: tooLarge });
       return ctx.db.$transaction(async (tx) => {
         const next = input.expectedVersion + 1;
         const updated = await tx.pipeline.updateMany({

@@ -1,11 +1,9 @@
-// tRPC over HTTP for the App Router.
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter } from "@/server/api/root";
-import { createContext } from "@/server/api/trpc";
+// tRPC over HTTP for the App Router; the request checks (body size, JSON only, no cross-site
+// mutations) and the error formatting live in server/api/handler.ts.
+import { createTrpcHandler } from "@/server/api/handler";
 
 export const dynamic = "force-dynamic";
 
-const handler = (req: Request) =>
-  fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext });
+const handler = createTrpcHandler();
 
 export { handler as GET, handler as POST };

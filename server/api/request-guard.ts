@@ -1,0 +1,80 @@
+// Checks every tRPC request passes before any procedure runs: a body size limit, JSON only for
+// POSTs, and no state-changing request from another site (CSRF). Refusals are AppErrors wrapped
+// for tRPC, so they reach the client through the one error formatter like any failed call.
+import { TRPCError } from "@trpc/server";
+import { APP_ERROR_CODES, AppError } from "../errors";
+import { formatBytes, PIPELINE_LIMITS } from "../pipeline/limits";
+
+/** An AppError as the TRPCError tRPC expects from createContext or a body read. */
+export function refusal(code: "REQUEST_TOO_LARGE" | "NOT_JSON" | "CROSS_SITE", userMessage: string): TRPCError {
+  const cause = new AppError(code, { userMessage });
+  return new TRPCError({ code: APP_ERROR_CODES[code], message: userMessage, cause });
+}
+
+const tooLarge = (max: number) =>
+  refusal("REQUEST_TOO_LARGE", `The request is larger than the server accepts (${formatBytes(max)}); a pipeline may be at most ${formatBytes(PIPELINE_LIMITS.maxDocumentBytes)}`);
+
+/**
+ * Why a request must be refused, or null. Safe methods (GET: queries and subscriptions) pass:
+ * they change nothing and, without CORS headers, another site cannot read their answers.
+ * A POST must be JSON — an HTML form cannot send `content-type: application/json`, and
+ * multipart/octet-stream bodies (which tRPC would otherwise accept) are not used by the app —
+ * and must not come from another site: `Sec-Fetch-Site` (sent by every current browser) must be
+ * same-origin or none, and an `Origin` must name the host the request was sent to. Clients that
+ * are not browsers (the CLI, tests, the bench) send neither header and pass.
+ * Example: checkRequest(new Request(url, { method: "POST", headers: { origin: "https://evil.example" } }), 1e7)?.code === "FORBIDDEN"
+ */
+export function checkRequest(req: Request, maxBodyBytes: number): TRPCError | null {
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > maxBodyBytes) return tooLarge(maxBodyBytes);
+  if (req.method === "GET" || req.method === "HEAD") return null;
+
+  const type = req.headers.get("content-type")?.split(";", 1)[0].trim().toLowerCase();
+  if (type !== "application/json") {
+    return refusal("NOT_JSON", `The API accepts JSON only: send the body with content-type: application/json${type ? ` (got ${type.slice(0, 60)})` : ""}`);
+  }
+  // same-site is refused too: other apps on this machine (Ray's dashboard on another port of
+  // 127.0.0.1) are same-site but must not drive this one.
+  const site = req.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none") {
+    return refusal("CROSS_SITE", "Requests from other sites are refused: use the app itself, or call the API without a browser");
+  }
+  const origin = req.headers.get("origin");
+  if (origin !== null && !sameHost(origin, req)) {
+    return refusal("CROSS_SITE", "Requests from other sites are refused: use the app itself, or call the API without a browser");
+  }
+  return null;
+}
+
+/** Does `origin` name the host this request was sent to (directly, or as the proxy in front saw it)? */
+function sameHost(origin: string, req: Request): boolean {
+  let host: string;
+  try {
+    host = new URL(origin).host; // "null" (sandboxed frames, file://) throws: refused
+  } catch {
+    return false;
+  }
+  // A page cannot set X-Forwarded-Host on a cross-origin request without a CORS preflight we
+  // never answer, so trusting it here lets a reverse proxy keep its own Host header.
+  const seen = [req.headers.get("x-forwarded-host"), req.headers.get("host"), new URL(req.url).host];
+  return seen.some((h) => h !== null && h.toLowerCase() === host.toLowerCase());
+}
+
+/**
+ * The request with its body counted as it streams: past `maxBodyBytes` reading fails with
+ * REQUEST_TOO_LARGE, so a body without (or lying about) content-length is cut off too.
+ */
+export function limitBody(req: Request, maxBodyBytes: number): Request {
+  if (req.body === null) return req;
+  let seen = 0;
+  const counted = req.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxBodyBytes) controller.error(tooLarge(maxBodyBytes));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Request(req.url, { method: req.method, headers: req.headers, body: counted, signal: req.signal, duplex: "half" } as RequestInit);
+}
