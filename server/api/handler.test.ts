@@ -63,6 +63,11 @@ describe("tRPC endpoint: who may change things", () => {
     expect(res.status).toBe(200);
   });
 
+  it("trusts the browser's Sec-Fetch-Site over an Origin of null (sent under some referrer policies)", async () => {
+    const res = await post("pipelines.create", { name: "Null origin, same site" }, { origin: "null" });
+    expect(res.status).toBe(200);
+  });
+
   it("accepts the app behind a reverse proxy that keeps its own Host", async () => {
     const res = await post("pipelines.create", { name: "Proxied" }, { origin: "https://etl.example.com", "x-forwarded-host": "etl.example.com" });
     expect(res.status).toBe(200);

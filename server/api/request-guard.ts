@@ -33,21 +33,18 @@ export function checkRequest(req: Request, maxBodyBytes: number): TRPCError | nu
   if (type !== "application/json") {
     return refusal("NOT_JSON", `The API accepts JSON only: send the body with content-type: application/json${type ? ` (got ${type.slice(0, 60)})` : ""}`);
   }
-  // same-site is refused too: other apps on this machine (Ray's dashboard on another port of
-  // 127.0.0.1) are same-site but must not drive this one.
+  // Sec-Fetch-Site, when sent, decides: browsers set it and pages cannot forge it, while Origin
+  // can read "null" on same-origin requests under some referrer policies. same-site is refused
+  // too: other apps on this machine (Ray's dashboard on another port of 127.0.0.1) are same-site.
   const site = req.headers.get("sec-fetch-site");
-  if (site !== null && site !== "same-origin" && site !== "none") {
-    return refusal("CROSS_SITE", "Requests from other sites are refused: use the app itself, or call the API without a browser");
-  }
-  const origin = req.headers.get("origin");
-  if (origin !== null && !sameHost(origin, req)) {
-    return refusal("CROSS_SITE", "Requests from other sites are refused: use the app itself, or call the API without a browser");
-  }
+  const crossSite = site !== null ? site !== "same-origin" && site !== "none" : !sameHost(req.headers.get("origin"), req);
+  if (crossSite) return refusal("CROSS_SITE", "Requests from other sites are refused: use the app itself, or call the API without a browser");
   return null;
 }
 
-/** Does `origin` name the host this request was sent to (directly, or as the proxy in front saw it)? */
-function sameHost(origin: string, req: Request): boolean {
+/** Does `origin` (absent: not a browser) name the host this request was sent to, directly or as the proxy in front saw it? */
+function sameHost(origin: string | null, req: Request): boolean {
+  if (origin === null) return true;
   let host: string;
   try {
     host = new URL(origin).host; // "null" (sandboxed frames, file://) throws: refused
