@@ -20,6 +20,7 @@ export const APP_ERROR_CODES = {
   REQUEST_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   NOT_JSON: "UNSUPPORTED_MEDIA_TYPE",
   CROSS_SITE: "FORBIDDEN",
+  UNKNOWN_HOST: "FORBIDDEN",
 } as const;
 export type AppErrorCode = keyof typeof APP_ERROR_CODES;
 

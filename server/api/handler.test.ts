@@ -8,6 +8,7 @@ import { createDb, type Db } from "../db";
 import { requestLimits } from "../limits";
 import { reviewsPipeline } from "../pipeline/test-fixtures";
 import { createTrpcHandler } from "./handler";
+import { allowedHosts } from "./request-guard";
 import { publicProcedure, router } from "./trpc";
 
 const APP = "http://127.0.0.1:3000";
@@ -109,6 +110,30 @@ describe("tRPC endpoint: who may change things", () => {
     const body = (await res.json()) as ErrorBody;
     expect(body.error.message).toBe("The API accepts JSON only: send the body with content-type: application/json (got application/octet-stream)");
     expect(body.error.data.appCode).toBe("NOT_JSON");
+  });
+});
+
+describe("tRPC endpoint: host names (DNS rebinding)", () => {
+  it("refuses a page whose own name was re-pointed at this machine, for reads and writes", async () => {
+    const rebound = { host: "evil.example:3000", origin: "http://evil.example:3000", "sec-fetch-site": "same-origin" };
+    const read = await handle(new Request(`${APP}/api/trpc/pipelines.list`, { headers: rebound }));
+    expect(read.status).toBe(403);
+    const body = (await read.json()) as ErrorBody;
+    expect(body.error.data.appCode).toBe("UNKNOWN_HOST");
+    expect(body.error.message).toBe("This server does not answer to that host name; add it to ETL_ALLOWED_HOSTS if you reach the app through it");
+    const name = `Rebound ${Math.random()}`;
+    expect((await post("pipelines.create", { name }, rebound)).status).toBe(403);
+    expect(await pipelineNames()).not.toContain(name);
+  });
+
+  it("answers to loopback names on any port, and to the names in ETL_ALLOWED_HOSTS", async () => {
+    for (const host of ["localhost:3000", "[::1]:3000", "127.0.0.1:8080"]) {
+      expect((await post("pipelines.create", { name: `via ${host}` }, { host, origin: `http://${host}` })).status, host).toBe(200);
+    }
+    expect(allowedHosts({ ETL_ALLOWED_HOSTS: "etl.example.com, Other:8080" })).toEqual(["127.0.0.1", "localhost", "[::1]", "etl.example.com", "other:8080"]);
+    const named = createTrpcHandler({ createContext: () => ({ db: database }), allowedHosts: allowedHosts({ ETL_ALLOWED_HOSTS: "etl.example.com" }) });
+    const res = await post("pipelines.create", { name: "By name" }, { host: "etl.example.com", origin: "https://etl.example.com" }, named);
+    expect(res.status).toBe(200);
   });
 });
 

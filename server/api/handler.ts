@@ -4,7 +4,7 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { requestLimits } from "../limits";
-import { checkRequest, limitBody } from "./request-guard";
+import { allowedHosts, checkRequest, limitBody } from "./request-guard";
 import { appRouter } from "./root";
 import { createContext as defaultContext, type Context } from "./trpc";
 
@@ -15,6 +15,8 @@ export interface TrpcHandlerOptions {
   readonly createContext?: () => Context;
   /** Largest request body in bytes (default: ETL_MAX_REQUEST_BYTES, see server/limits.ts). */
   readonly maxBodyBytes?: number;
+  /** Host names the app answers to (default: loopback plus ETL_ALLOWED_HOSTS). */
+  readonly allowedHosts?: readonly string[];
 }
 
 /**
@@ -24,6 +26,7 @@ export interface TrpcHandlerOptions {
 export function createTrpcHandler(opts: TrpcHandlerOptions = {}): (req: Request) => Promise<Response> {
   const maxBodyBytes = opts.maxBodyBytes ?? requestLimits().maxBodyBytes;
   const makeContext = opts.createContext ?? defaultContext;
+  const hosts = opts.allowedHosts ?? allowedHosts();
   return (req) =>
     fetchRequestHandler({
       endpoint: "/api/trpc",
@@ -31,7 +34,7 @@ export function createTrpcHandler(opts: TrpcHandlerOptions = {}): (req: Request)
       router: opts.router ?? appRouter,
       // Runs before any procedure; throwing here fails every call of the request, batches included.
       createContext: ({ req: seen }) => {
-        const refused = checkRequest(seen, maxBodyBytes);
+        const refused = checkRequest(seen, maxBodyBytes, hosts);
         if (refused) throw refused;
         return makeContext();
       },

@@ -1,12 +1,13 @@
-// Checks every tRPC request passes before any procedure runs: a body size limit, JSON only for
-// POSTs, and no state-changing request from another site (CSRF). Refusals are AppErrors wrapped
-// for tRPC, so they reach the client through the one error formatter like any failed call.
+// Checks every tRPC request passes before any procedure runs: a known Host (DNS rebinding), a
+// body size limit, JSON only for POSTs, and no state-changing request from another site (CSRF).
+// Refusals are AppErrors wrapped for tRPC, so they reach the client through the one error
+// formatter like any failed call.
 import { TRPCError } from "@trpc/server";
 import { APP_ERROR_CODES, AppError } from "../errors";
 import { formatBytes, PIPELINE_LIMITS } from "../pipeline/limits";
 
 /** An AppError as the TRPCError tRPC expects from createContext or a body read. */
-export function refusal(code: "REQUEST_TOO_LARGE" | "NOT_JSON" | "CROSS_SITE", userMessage: string): TRPCError {
+export function refusal(code: "REQUEST_TOO_LARGE" | "NOT_JSON" | "CROSS_SITE" | "UNKNOWN_HOST", userMessage: string): TRPCError {
   const cause = new AppError(code, { userMessage });
   return new TRPCError({ code: APP_ERROR_CODES[code], message: userMessage, cause });
 }
@@ -24,7 +25,10 @@ const tooLarge = (max: number) =>
  * are not browsers (the CLI, tests, the bench) send neither header and pass.
  * Example: checkRequest(new Request(url, { method: "POST", headers: { origin: "https://evil.example" } }), 1e7)?.code === "FORBIDDEN"
  */
-export function checkRequest(req: Request, maxBodyBytes: number): TRPCError | null {
+export function checkRequest(req: Request, maxBodyBytes: number, allowedHosts: readonly string[] = LOOPBACK): TRPCError | null {
+  if (!knownHost(req, allowedHosts)) {
+    return refusal("UNKNOWN_HOST", "This server does not answer to that host name; add it to ETL_ALLOWED_HOSTS if you reach the app through it");
+  }
   const length = Number(req.headers.get("content-length") ?? "0");
   if (length > maxBodyBytes) return tooLarge(maxBodyBytes);
   if (req.method === "GET" || req.method === "HEAD") return null;
@@ -40,6 +44,26 @@ export function checkRequest(req: Request, maxBodyBytes: number): TRPCError | nu
   const crossSite = site !== null ? site !== "same-origin" && site !== "none" : !sameHost(req.headers.get("origin"), req);
   if (crossSite) return refusal("CROSS_SITE", "Requests from other sites are refused: use the app itself, or call the API without a browser");
   return null;
+}
+
+/** Names the app answers to by default: it binds to loopback (server/main.ts). */
+export const LOOPBACK: readonly string[] = ["127.0.0.1", "localhost", "[::1]"];
+
+/** ETL_ALLOWED_HOSTS ("etl.example.com, etl:8080") added to the loopback names. */
+export function allowedHosts(source: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  const extra = (source.ETL_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return [...LOOPBACK, ...extra];
+}
+
+/**
+ * Is the Host header one the app answers to? A page on evil.example whose DNS name is re-pointed
+ * at 127.0.0.1 (DNS rebinding) is same-origin with itself, so Origin checks pass; only the Host
+ * it sends (evil.example:3000) gives it away. Entries without a port match any port.
+ */
+function knownHost(req: Request, allowed: readonly string[]): boolean {
+  const host = (req.headers.get("host") ?? new URL(req.url).host).toLowerCase();
+  const name = host.replace(/:\d+$/, "");
+  return allowed.some((a) => a === host || a === name);
 }
 
 /** Does `origin` (absent: not a browser) name the host this request was sent to, directly or as the proxy in front saw it? */
