@@ -208,6 +208,22 @@ describe("tRPC endpoint: failures never show internals", () => {
     }
   });
 
+  it("hides and logs a failure to set up the request (the database cannot be opened)", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const h = createTrpcHandler({ createContext: () => { throw new Error(`SQLITE_CANTOPEN: ${path.join(dir, "app.db")}`); } });
+      const res = await post("pipelines.create", { name: "No database" }, {}, h);
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text).error.message).toBe("Something went wrong on the server; see the server log.");
+      expect(text).not.toContain("SQLITE_CANTOPEN");
+      expect(text).not.toContain(dir);
+      expect(String(log.mock.calls.flat().map((x) => (x instanceof Error ? x.message : x)))).toContain("SQLITE_CANTOPEN");
+    } finally {
+      log.mockRestore();
+    }
+  });
+
   it("answers malformed JSON and unknown procedures without a stack trace", async () => {
     for (const res of [await post("pipelines.create", "{not json"), await post("nope.nothing", {})]) {
       expect([400, 404]).toContain(res.status);

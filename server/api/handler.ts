@@ -38,5 +38,10 @@ export function createTrpcHandler(opts: TrpcHandlerOptions = {}): (req: Request)
         if (refused) throw refused;
         return makeContext();
       },
+      // Procedures log their own internal errors (trpc.ts); a context that failed to build
+      // (say, the database cannot be opened) is logged here, as the user only reads "see the log".
+      onError: ({ error, ctx, path }) => {
+        if (ctx === undefined && error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "request"} failed before it ran:`, error.cause ?? error);
+      },
     });
 }
