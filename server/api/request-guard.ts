@@ -16,14 +16,16 @@ const tooLarge = (max: number) =>
   refusal("REQUEST_TOO_LARGE", `The request is larger than the server accepts (${formatBytes(max)}); a pipeline may be at most ${formatBytes(PIPELINE_LIMITS.maxDocumentBytes)}`);
 
 /**
- * Why a request must be refused, or null. Safe methods (GET: queries and subscriptions) pass:
- * they change nothing and, without CORS headers, another site cannot read their answers.
- * A POST must be JSON — an HTML form cannot send `content-type: application/json`, and
- * multipart/octet-stream bodies (which tRPC would otherwise accept) are not used by the app —
- * and must not come from another site: `Sec-Fetch-Site` (sent by every current browser) must be
- * same-origin or none, and an `Origin` must name the host the request was sent to. Clients that
- * are not browsers (the CLI, tests, the bench) send neither header and pass.
- * Example: checkRequest(new Request(url, { method: "POST", headers: { origin: "https://evil.example" } }), 1e7)?.code === "FORBIDDEN"
+ * Why a request must be refused, or null. Every request must name a known host (see knownHost)
+ * and fit the body limit. Safe methods (GET: queries and subscriptions) then pass: they change
+ * nothing and, without CORS headers, another site cannot read their answers. A POST must be
+ * JSON — an HTML form cannot send `content-type: application/json`, and multipart/octet-stream
+ * bodies (which tRPC would otherwise accept) are not used by the app — and must not come from
+ * another site: `Sec-Fetch-Site` (sent by every current browser) must be same-origin or none;
+ * without it, an `Origin` must name the host the request was sent to. Clients that are not
+ * browsers (the CLI, tests, the bench) send neither header and pass.
+ * Example: checkRequest(new Request("http://127.0.0.1:3000/api/trpc/x", { method: "POST",
+ *   headers: { "content-type": "application/json", "sec-fetch-site": "cross-site" } }), 1e7)?.code === "FORBIDDEN"
  */
 export function checkRequest(req: Request, maxBodyBytes: number, allowedHosts: readonly string[] = LOOPBACK): TRPCError | null {
   if (!knownHost(req, allowedHosts)) {
