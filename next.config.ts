@@ -1,5 +1,6 @@
 // Next.js configuration: bundling, and the security headers every response carries.
 import type { NextConfig } from "next";
+import { PHASE_DEVELOPMENT_SERVER } from "next/constants";
 
 /**
  * Content-Security-Policy for the app. Everything is served by the app itself (no CDN, fonts
@@ -37,15 +38,16 @@ export function securityHeaders(dev: boolean): { key: string; value: string }[] 
   ];
 }
 
-const config: NextConfig = {
-  reactStrictMode: true,
-  // Native and server-only packages stay out of the bundle.
-  serverExternalPackages: ["better-sqlite3", "@prisma/client", "@prisma/adapter-better-sqlite3"],
-  poweredByHeader: false,
-  typescript: { ignoreBuildErrors: false },
-  async headers() {
-    return [{ source: "/:path*", headers: securityHeaders(process.env.NODE_ENV !== "production") }];
-  },
-};
-
-export default config;
+/** The config for a phase: `next dev` gets the looser dev policy; builds (whose headers go into the routes manifest) the strict one. */
+export default function config(phase: string): NextConfig {
+  return {
+    reactStrictMode: true,
+    // Native and server-only packages stay out of the bundle.
+    serverExternalPackages: ["better-sqlite3", "@prisma/client", "@prisma/adapter-better-sqlite3"],
+    poweredByHeader: false,
+    typescript: { ignoreBuildErrors: false },
+    async headers() {
+      return [{ source: "/:path*", headers: securityHeaders(phase === PHASE_DEVELOPMENT_SERVER) }];
+    },
+  };
+}

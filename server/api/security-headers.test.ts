@@ -1,6 +1,7 @@
 // The security headers next.config.ts puts on every response, read from the config itself:
 // what they forbid (framing, plugins, other origins) and what the app needs them to allow.
 import { describe, expect, it } from "vitest";
+import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_BUILD } from "next/constants";
 import config, { contentSecurityPolicy } from "../../next.config";
 
 /** "a b; c d" -> { a: ["b"], c: ["d"] } */
@@ -8,7 +9,7 @@ const directives = (csp: string) => Object.fromEntries(csp.split(";").map((d) =>
 
 describe("security headers", () => {
   it("go on every response, pages and API alike", async () => {
-    const rules = await config.headers!();
+    const rules = await config(PHASE_PRODUCTION_BUILD).headers!();
     expect(rules.map((r) => r.source)).toEqual(["/:path*"]);
     const headers = Object.fromEntries(rules[0].headers.map((h) => [h.key, h.value]));
     expect(headers).toMatchObject({
@@ -18,7 +19,9 @@ describe("security headers", () => {
       "Cross-Origin-Opener-Policy": "same-origin",
     });
     expect(headers["Permissions-Policy"]).toContain("camera=()");
-    expect(headers["Content-Security-Policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["Content-Security-Policy"]).toBe(contentSecurityPolicy(false)); // the build's headers go to production
+    const dev = await config(PHASE_DEVELOPMENT_SERVER).headers!();
+    expect(dev[0].headers.find((h) => h.key === "Content-Security-Policy")?.value).toBe(contentSecurityPolicy(true));
   });
 
   it("the production policy loads nothing from other origins, runs no eval, and cannot be framed", () => {
