@@ -46,7 +46,7 @@ test("export then import gives an identical pipeline", async ({ page, request })
   expect(again).toBe(exported.replace(`"id": "${id}"`, `"id": "${id}-2"`));
 
   // And the imported copy opens on the canvas with every node.
-  await row(page, `${id}-2`).getByRole("link", { name }).click();
+  await row(page, `${id}-2`).getByRole("link", { name, exact: true }).click();
   for (const n of ["read", "ratio", "sort", "out"]) await expect(page.getByTestId(`node-${n}`)).toBeVisible();
   await expect(page.getByTestId("node-ratio")).toContainText("helpful_ratio = ");
 });
@@ -87,11 +87,11 @@ test("create, rename, duplicate and delete from the list", async ({ page }) => {
   const rename = page.getByRole("dialog", { name: `Rename “${name}”` });
   await rename.getByLabel("Name").fill(`${name} renamed`);
   await rename.getByRole("button", { name: "Rename" }).click();
-  await expect(row(page, id).getByRole("link")).toHaveText(`${name} renamed`);
+  await expect(row(page, id).getByRole("link", { name: `${name} renamed`, exact: true })).toBeVisible();
   await expect(row(page, id)).toContainText("v2");
 
   await row(page, id).getByRole("button", { name: `Duplicate ${name} renamed` }).click();
-  await expect(page.getByRole("link", { name: `${name} renamed (copy)` })).toBeVisible();
+  await expect(page.getByRole("link", { name: `${name} renamed (copy)`, exact: true })).toBeVisible();
 
   await row(page, id).getByRole("button", { name: `Delete ${name} renamed` }).click();
   const confirm = page.getByRole("dialog", { name: "Delete pipeline?" });
@@ -101,5 +101,5 @@ test("create, rename, duplicate and delete from the list", async ({ page }) => {
   await row(page, id).getByRole("button", { name: `Delete ${name} renamed` }).click();
   await confirm.getByRole("button", { name: "Delete" }).click();
   await expect(row(page, id)).toHaveCount(0);
-  await expect(page.getByRole("link", { name: `${name} renamed (copy)` })).toBeVisible();
+  await expect(page.getByRole("link", { name: `${name} renamed (copy)`, exact: true })).toBeVisible();
 });

@@ -127,7 +127,7 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
     <EditorContext.Provider value={ctx}>
       <div className="editor-root">
         <header className="editor-bar">
-          <Link href="/" className="brand-mini" aria-label="All pipelines">◆ Pipelines</Link>
+          <Link href="/pipelines" className="brand-mini" aria-label="All pipelines">◆ Pipelines</Link>
           <span className="crumb-sep" aria-hidden>/</span>
           <input
             className="name-input" aria-label="Pipeline name" value={doc.name}
