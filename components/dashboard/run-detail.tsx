@@ -15,6 +15,9 @@ import "@/components/ui/theme.css";
 import "@/components/runs/runs.css";
 import "./dashboard.css";
 
+/** Terminal colour codes Ray puts in its log lines. */
+const ANSI = /\x1b\[[0-9;]*m/g;
+
 export function RunDetail({ runId }: { runId: string }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -86,7 +89,7 @@ export function RunDetail({ runId }: { runId: string }) {
 
       <section aria-label="Log">
         <h2>Log</h2>
-        <pre className="code-block wrap" aria-label="Log tail">{r.logTail || "(no log yet)"}</pre>
+        <pre className="code-block wrap" aria-label="Log tail">{r.logTail.replace(ANSI, "") || "(no log yet)"}</pre>
       </section>
 
       <section aria-label="What ran">

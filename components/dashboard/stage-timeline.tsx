@@ -25,6 +25,7 @@ export function StageTimeline({ run }: { run: RunSnapshot }) {
         <div key={b.key} role="row" aria-label={`Stage ${b.stage}`} data-state={b.state} style={{ display: "contents" }}>
           <span className="gantt-label" role="cell" title={`${b.stage} — nodes ${b.nodes.join(", ")}`}>{b.stage}<span className="muted"> · {b.nodes.join(", ")}</span></span>
           <div className="gantt-track" role="cell">
+            {tl.ticks.slice(1).map((t) => <span key={t} className="gantt-grid" style={{ left: pct(t / tl.totalMs) }} />)}
             <div className={`gantt-bar state-${b.state}`} style={{ left: pct(b.left), width: pct(b.width) }}
               title={`${b.state}${b.startMs !== null ? ` · from ${formatDuration(b.startMs)}` : ""}${b.durationMs !== null ? ` · ${formatDuration(b.durationMs)}` : ""}${b.rowsOut !== null ? ` · ${formatRows(b.rowsOut)} rows` : ""}`} />
           </div>
