@@ -102,6 +102,15 @@ test("schedule a pipeline, run it now, watch it on the dashboard, open its timel
   await expect(page.getByLabel("Generated script")).toContainText("import ray");
   await page.screenshot({ path: testInfo.outputPath("run-detail.png") });
 
+  // --- the pipeline's charts now have a point for the run ------------------------------------------
+  await page.getByRole("link", { name: id, exact: true }).click();
+  await expect(page.getByRole("heading", { name: `Schedules · ${name}` })).toBeVisible();
+  for (const chart of ["Duration chart", "Rows written chart", "Success rate chart"]) {
+    await expect(page.getByRole("figure", { name: chart }).locator("svg.recharts-surface")).toBeVisible();
+  }
+  await expect(page.getByRole("figure", { name: "Rows written chart" }).locator(".recharts-bar-rectangle")).toHaveCount(1);
+  await page.screenshot({ path: testInfo.outputPath("schedules.png"), fullPage: true });
+
   // --- the runs table: filters ------------------------------------------------------------------
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runs" }).click();
   const filters = page.getByRole("form", { name: "Filter runs" });
