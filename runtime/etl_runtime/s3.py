@@ -1,8 +1,11 @@
 """S3 connections of a job: pyarrow S3 filesystems built from the job's environment.
 
-Generated scripts name a connection (`rt.filesystem("lake")`), never its settings. The server
-puts every connection the pipeline uses into ONE environment variable of the job's runtime_env,
-`ETL_S3_CONNECTIONS`, a JSON object keyed by connection name:
+Generated scripts name a connection (`rt.filesystem("lake")`), never its settings. The settings
+of every connection the pipeline uses are ONE JSON object keyed by connection name. A Ray job
+gets it sealed: `ETL_S3_CONNECTIONS_SEALED` in its runtime_env (Ray logs runtime_envs, so the
+variable alone must reveal nothing) is the JSON XOR a one-time pad, base64; the pad is the file
+`etl_connections.key` of the job's working_dir, read once and deleted. A local process (the
+preview worker, tests) may instead set `ETL_S3_CONNECTIONS` to the JSON itself:
 
     {"lake": {"region": "eu-west-1", "endpoint": "http://127.0.0.1:9000", "pathStyle": true,
               "accessKeyId": "...", "secretAccessKey": "...", "sessionToken": null}}
@@ -20,6 +23,31 @@ from urllib.parse import urlparse
 import pyarrow.fs as pafs
 
 ENV_VAR = "ETL_S3_CONNECTIONS"
+SEALED_VAR = "ETL_S3_CONNECTIONS_SEALED"
+KEY_FILE = "etl_connections.key"
+_unsealed: Dict[str, str] = {}  # sealed value -> JSON, once the pad is read (and deleted)
+
+
+def _unseal(sealed: str) -> str:
+    if sealed in _unsealed:
+        return _unsealed[sealed]
+    import base64
+
+    key_path = os.path.join(os.getcwd(), KEY_FILE)
+    try:
+        with open(key_path, "rb") as f:
+            pad = base64.b64decode(f.read())
+    except OSError:
+        raise ConnectionError_(f"${SEALED_VAR} is set but its key file {KEY_FILE} is not in the job's working_dir") from None
+    data = base64.b64decode(sealed)
+    if len(pad) != len(data):
+        raise ConnectionError_(f"the key file {KEY_FILE} does not match ${SEALED_VAR}")
+    _unsealed[sealed] = bytes(a ^ b for a, b in zip(data, pad)).decode("utf-8")
+    try:
+        os.remove(key_path)  # the driver has it now; nothing else needs it
+    except OSError:
+        pass
+    return _unsealed[sealed]
 
 
 class ConnectionError_(Exception):
@@ -28,6 +56,8 @@ class ConnectionError_(Exception):
 
 def _configs() -> Dict[str, Dict[str, Any]]:
     raw = os.environ.get(ENV_VAR)
+    if not raw and os.environ.get(SEALED_VAR):
+        raw = _unseal(os.environ[SEALED_VAR])
     if not raw:
         return {}
     try:

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { compile } from "../compiler";
-import { connectionNames, jobEnv } from "../connections/job-env";
+import { connectionNames, jobConnections } from "../connections/job-env";
 import type { Connections } from "../connections/store";
 import type { PipelineDocument } from "../pipeline/schema";
 import { s3DatasetFacts } from "../storage/s3-parquet";
@@ -136,8 +136,8 @@ async function cmdRun(args: string[]) {
   process.on("SIGINT", () => void stopRay().then(() => process.exit(130)));
   try {
     const started = Date.now();
-    const envVars = await jobEnv(await connectionsFor(doc), doc).catch((e) => fail(e.userMessage ?? e.message, 1));
-    const id = await submitPipeline(client, { python, pipelineId: doc.id, root, baseDir: baseDir(), envVars });
+    const job = await jobConnections(await connectionsFor(doc), doc).catch((e) => fail(e.userMessage ?? e.message, 1));
+    const id = await submitPipeline(client, { python, pipelineId: doc.id, root, baseDir: baseDir(), envVars: job.envVars, files: job.files });
     process.stdout.write(`submitted ${id} to ${client.address}\n`);
     const view = new ProgressView();
     const result = await followJob(client, id, { onEvents: (ev) => view.update(ev) });

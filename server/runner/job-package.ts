@@ -38,12 +38,14 @@ export interface SubmitPipelineOptions {
   readonly baseDir: string;
   readonly submissionId?: string;
   readonly envVars?: Record<string, string>;
+  /** More files for the working_dir (e.g. the key that opens sealed S3 connection settings). */
+  readonly files?: readonly ZipEntry[];
   readonly metadata?: Record<string, string>;
 }
 
 /** Uploads the package and submits the job; resolves to the submission id. */
 export async function submitPipeline(client: RayJobsClient, o: SubmitPipelineOptions): Promise<string> {
-  const zip = buildZip([{ name: SCRIPT_NAME, data: Buffer.from(o.python, "utf8") }, ...runtimeEntries(path.join(o.root, "runtime", "etl_runtime"))]);
+  const zip = buildZip([{ name: SCRIPT_NAME, data: Buffer.from(o.python, "utf8") }, ...(o.files ?? []), ...runtimeEntries(path.join(o.root, "runtime", "etl_runtime"))]);
   const uri = await client.uploadPackage(zip);
   const submissionId = o.submissionId ?? newSubmissionId(o.pipelineId);
   await client.submit({

@@ -4,7 +4,7 @@
 // knows is in the database and on Ray, so a restarted monitor simply carries on: runs still
 // running are followed again by submission id, runs that ended meanwhile are settled, and the
 // stored log offset means no event is counted twice.
-import { jobEnv } from "../connections/job-env";
+import { jobConnections } from "../connections/job-env";
 import { connectionsFrom } from "../connections/store";
 import type { Db } from "../db";
 import { parseDocument } from "../pipeline";
@@ -155,11 +155,12 @@ export class RunMonitor {
   }
 
   private async submit(run: RunRow): Promise<"submitted" | "requeued" | "failed"> {
-    // S3 connections go to the job as runtime_env variables only (never into the run record).
-    let envVars: Record<string, string>;
+    // S3 connections go to the job sealed in its runtime_env (+ the key in its package), never
+    // into the run record (server/connections/job-env.ts).
+    let job: Awaited<ReturnType<typeof jobConnections>>;
     try {
       const { doc } = parseDocument(run.document);
-      envVars = doc ? await jobEnv(connectionsFrom(this.o.db), doc) : {};
+      job = doc ? await jobConnections(connectionsFrom(this.o.db), doc) : { envVars: {}, files: [] };
     } catch (e) {
       const msg = e instanceof Error && "userMessage" in e ? String((e as { userMessage: string }).userMessage) : "its S3 connections could not be read";
       await this.fail(run, "CONNECTION", `The run was not submitted: ${msg}`);
@@ -167,7 +168,8 @@ export class RunMonitor {
     }
     try {
       await submitPipeline(this.o.client, {
-        envVars,
+        envVars: job.envVars,
+        files: job.files,
         python: run.script,
         pipelineId: run.pipelineId,
         root: this.o.root,

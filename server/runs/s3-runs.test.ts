@@ -1,7 +1,8 @@
 // Runs of pipelines on S3 (real SQLite, moto's S3 server on loopback): the connection's
-// settings and secrets reach the job ONLY through its runtime_env variables — never the stored
-// script, document or any run column; a run naming a connection that was deleted meanwhile
-// fails with a clear error and is not submitted; an unknown connection is refused at start.
+// settings reach the job sealed in its runtime_env, with the key as a file of its package —
+// neither alone reveals a secret, and no stored script, document or run column holds any; a
+// run naming a connection that was deleted meanwhile fails with a clear error and is not
+// submitted; an unknown connection is refused at start.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../api/root";
@@ -9,7 +10,24 @@ import { createDb, type Db } from "../db";
 import type { RayJobInfo, RayJobsClient, SubmitRequest } from "../runner/ray-jobs";
 import { startTestS3, uploadDir, type TestS3 } from "../storage/s3-testing";
 import { genReviews, REPO_ROOT, tempDir } from "../storage/testing";
+import { S3_CONNECTIONS_KEY_FILE, unseal } from "../connections/job-env";
 import { RunMonitor } from "./monitor";
+
+/** The stored (uncompressed) entries of a job package zip. */
+function zipEntries(zip: Uint8Array): Map<string, Buffer> {
+  const b = Buffer.from(zip);
+  const out = new Map<string, Buffer>();
+  for (let i = 0; i + 30 <= b.length && b.readUInt32LE(i) === 0x04034b50;) {
+    const size = b.readUInt32LE(i + 18);
+    const nameLen = b.readUInt16LE(i + 26);
+    const extra = b.readUInt16LE(i + 28);
+    const name = b.subarray(i + 30, i + 30 + nameLen).toString("utf8");
+    const start = i + 30 + nameLen + extra;
+    out.set(name, b.subarray(start, start + size));
+    i = start + size;
+  }
+  return out;
+}
 
 let s3: TestS3;
 let tmp: ReturnType<typeof tempDir>;
@@ -20,7 +38,8 @@ let caller: ReturnType<typeof createCaller>;
 class RecordingRay {
   readonly address = "http://127.0.0.1:9";
   readonly submitted: SubmitRequest[] = [];
-  async uploadPackage() { return "gcs://_ray_pkg_x.zip"; }
+  readonly packages: Uint8Array[] = [];
+  async uploadPackage(zip: Uint8Array) { this.packages.push(zip); return "gcs://_ray_pkg_x.zip"; }
   async submit(req: SubmitRequest) { this.submitted.push(req); return { submission_id: req.submissionId }; }
   async get(id: string): Promise<RayJobInfo | null> { return { submission_id: id, job_id: null, status: "PENDING", message: null }; }
   async logs() { return ""; }
@@ -53,7 +72,7 @@ async function s3Pipeline(name: string, connection: string) {
 }
 
 describe("runs on S3", () => {
-  it("passes the connection to the job as runtime_env variables only", async () => {
+  it("passes the connection to the job sealed in its runtime_env, the key in its package, nowhere else", async () => {
     const conn = await caller.connections.create({ name: "lake", region: "us-east-1", endpoint: s3.endpoint, pathStyle: true, auth: "keys", ...s3.app });
     const pipelineId = await s3Pipeline("s3run", "lake");
     const { runId } = await caller.runs.start({ pipelineId });
@@ -63,10 +82,15 @@ describe("runs on S3", () => {
     await m.drain();
     expect(ray.submitted).toHaveLength(1);
     const envVars = ray.submitted[0].runtimeEnv!.env_vars!;
-    expect(JSON.parse(envVars.ETL_S3_CONNECTIONS)).toEqual({
+    expect(envVars.ETL_S3_CONNECTIONS).toBeUndefined();
+    const pad = zipEntries(ray.packages[0]).get(S3_CONNECTIONS_KEY_FILE)!.toString("utf8");
+    expect(JSON.parse(unseal(envVars.ETL_S3_CONNECTIONS_SEALED, pad))).toEqual({
       lake: { region: "us-east-1", endpoint: s3.endpoint, pathStyle: true, accessKeyId: s3.app.accessKeyId, secretAccessKey: s3.app.secretAccessKey, sessionToken: null },
     });
     const secrets = [s3.app.secretAccessKey, s3.app.accessKeyId];
+    expect(JSON.stringify(ray.submitted[0].runtimeEnv)).not.toContain(s3.app.secretAccessKey); // Ray logs runtime_envs
+    expect(JSON.stringify(ray.submitted[0].runtimeEnv)).not.toContain(s3.app.accessKeyId);
+    expect(Buffer.from(ray.packages[0]).includes(s3.app.secretAccessKey)).toBe(false);
     const row = await database.run.findUniqueOrThrow({ where: { id: runId } });
     const outside = [JSON.stringify(row), JSON.stringify(await caller.runs.get({ runId })), JSON.stringify(await caller.runs.list({})), ray.submitted[0].entrypoint, JSON.stringify(ray.submitted[0].metadata)];
     for (const text of outside) for (const s of secrets) expect(text).not.toContain(s);

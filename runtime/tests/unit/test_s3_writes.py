@@ -187,3 +187,26 @@ def test_a_failed_commit_of_a_new_target_leaves_no_marker_so_mode_error_can_run_
     discard_one(t)
     assert keys(conns, "fresh") == [] and not [k for k in keys(conns) if ".fresh.etl-staging" in k]
     preflight([make_target("out", f"s3://{BUCKET}/fresh", "parquet", "error", "r6", "app")])
+
+
+def test_sealed_connections_open_with_the_key_file_once(tmp_path, monkeypatch):
+    """What a Ray job gets: the settings XOR a one-time pad in its runtime_env, the pad as a
+    file of its working_dir (read once, then deleted)."""
+    import base64
+    import os
+
+    plain = json.dumps({"lake": {"region": "eu-west-1", "accessKeyId": "AK", "secretAccessKey": "very-secret"}}).encode()
+    pad = os.urandom(len(plain))
+    sealed = base64.b64encode(bytes(a ^ b for a, b in zip(plain, pad))).decode()
+    assert "very-secret" not in sealed
+    (tmp_path / s3.KEY_FILE).write_bytes(base64.b64encode(pad))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(s3.ENV_VAR, raising=False)
+    monkeypatch.setenv(s3.SEALED_VAR, sealed)
+    s3._unsealed.clear()
+    assert s3.config("lake")["secretAccessKey"] == "very-secret"
+    assert not (tmp_path / s3.KEY_FILE).exists()
+    assert s3.config("lake")["region"] == "eu-west-1"  # remembered by the driver
+    s3._unsealed.clear()
+    with pytest.raises(s3.ConnectionError_, match="key file"):
+        s3.config("lake")
