@@ -35,6 +35,26 @@ def read_output(path: Path) -> pd.DataFrame:
     return pads.dataset(files, format="parquet").to_table().to_pandas()
 
 
+def assert_acceptance_output(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """The acceptance output as a reader sees it equals the DuckDB rows: the same columns and
+    rows value for value, in descending total_votes order."""
+    assert list(got.columns) == COLUMNS
+    assert len(got) == len(want) > 0
+    votes = got["total_votes"].to_numpy()
+    assert (np.diff(votes) <= 0).all(), "output is not in descending total_votes order"
+    assert list(votes) == sorted(want["total_votes"], reverse=True)
+    g = got.sort_values("review_id").reset_index(drop=True)
+    w = want[COLUMNS].sort_values("review_id").reset_index(drop=True)
+    for col in COLUMNS:
+        if col == "helpful_ratio":
+            np.testing.assert_allclose(g[col].astype(float), w[col].astype(float), rtol=1e-12, equal_nan=True)
+        elif col == "review_date":
+            assert (pd.to_datetime(g[col]) == pd.to_datetime(w[col])).all()
+        else:
+            gv, wv = g[col].astype(object).where(g[col].notna(), None), w[col].astype(object).where(w[col].notna(), None)
+            assert gv.tolist() == wv.tolist(), f"column {col} differs"
+
+
 def test_acceptance_pipeline_matches_duckdb(etl, base_dir):
     out = clean_out(base_dir, "reviews")
     res = etl("run", "examples/reviews.pipeline.json")
@@ -44,28 +64,7 @@ def test_acceptance_pipeline_matches_duckdb(etl, base_dir):
         assert node in res.stdout, res.stdout
     assert "succeeded" in res.stdout
 
-    got = read_output(out)
-    want = expected_rows(base_dir / "data" / "reviews")
-    assert list(got.columns) == COLUMNS
-    assert len(got) == len(want) > 0
-
-    # sorted by total_votes, most voted first, as a reader of the files sees them
-    votes = got["total_votes"].to_numpy()
-    assert (np.diff(votes) <= 0).all(), "output is not in descending total_votes order"
-    assert list(votes) == sorted(want["total_votes"], reverse=True)
-
-    # the same rows, value for value
-    key = "review_id"
-    g = got.sort_values(key).reset_index(drop=True)
-    w = want[COLUMNS].sort_values(key).reset_index(drop=True)
-    for col in COLUMNS:
-        if col == "helpful_ratio":
-            np.testing.assert_allclose(g[col].astype(float), w[col].astype(float), rtol=1e-12, equal_nan=True)
-        elif col == "review_date":
-            assert (pd.to_datetime(g[col]) == pd.to_datetime(w[col])).all()
-        else:
-            gv, wv = g[col].astype(object).where(g[col].notna(), None), w[col].astype(object).where(w[col].notna(), None)
-            assert gv.tolist() == wv.tolist(), f"column {col} differs"
+    assert_acceptance_output(read_output(out), expected_rows(base_dir / "data" / "reviews"))
 
 
 def test_no_staging_left_next_to_output(base_dir):

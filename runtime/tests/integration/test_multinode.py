@@ -12,13 +12,11 @@ import time
 import urllib.parse
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from conftest import VENV_BIN, clean_out
 from runs_helpers import TERMINAL, App, pipeline, ray_get
-from test_acceptance import COLUMNS, expected_rows, read_output
+from test_acceptance import assert_acceptance_output, expected_rows, read_output
 
 GCS_PORT = int(os.environ.get("ETL_TEST_MULTINODE_GCS_PORT", "6450"))
 DASHBOARD_PORT = int(os.environ.get("ETL_TEST_MULTINODE_DASHBOARD_PORT", "8330"))
@@ -155,19 +153,4 @@ def test_pipeline_runs_on_three_nodes_through_the_jobs_api(cluster, base_dir, tm
     nodes = {t["node_id"] for t in data_tasks if t.get("node_id")}
     assert len(nodes) >= 2, f"tasks ran on {len(nodes)} node(s): {sorted({(t['name'], t.get('node_id')) for t in data_tasks})[:20]}"
 
-    got = read_output(out)
-    want = expected_rows(base_dir / "data" / "reviews")
-    assert list(got.columns) == COLUMNS
-    assert len(got) == len(want) > 0
-    votes = got["total_votes"].to_numpy()
-    assert (np.diff(votes) <= 0).all(), "output is not in descending total_votes order"
-    g = got.sort_values("review_id").reset_index(drop=True)
-    w = want[COLUMNS].sort_values("review_id").reset_index(drop=True)
-    for c in COLUMNS:
-        if c == "helpful_ratio":
-            np.testing.assert_allclose(g[c].astype(float), w[c].astype(float), rtol=1e-12, equal_nan=True)
-        elif c == "review_date":
-            assert (pd.to_datetime(g[c]) == pd.to_datetime(w[c])).all()
-        else:
-            gv, wv = g[c].astype(object).where(g[c].notna(), None), w[c].astype(object).where(w[c].notna(), None)
-            assert gv.tolist() == wv.tolist(), f"column {c} differs"
+    assert_acceptance_output(read_output(out), expected_rows(base_dir / "data" / "reviews"))

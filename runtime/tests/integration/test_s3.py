@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow.dataset as pads
 import pyarrow.fs as pafs
@@ -18,7 +17,7 @@ import pytest
 
 from conftest import GCS_PORT, ROOT
 from runs_helpers import App, ray_get
-from test_acceptance import COLUMNS, expected_rows
+from test_acceptance import assert_acceptance_output, expected_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from s3_server import BUCKET, S3Server  # noqa: E402
@@ -106,22 +105,7 @@ def read_s3(s3srv, prefix: str) -> pd.DataFrame:
 
 
 def assert_matches_duckdb(got: pd.DataFrame, base_dir: Path) -> None:
-    want = expected_rows(base_dir / "data" / "reviews")
-    assert list(got.columns) == COLUMNS
-    assert len(got) == len(want) > 0
-    votes = got["total_votes"].to_numpy()
-    assert (np.diff(votes) <= 0).all(), "output is not in descending total_votes order"
-    g = got.sort_values("review_id").reset_index(drop=True)
-    w = want[COLUMNS].sort_values("review_id").reset_index(drop=True)
-    for col in COLUMNS:
-        if col == "helpful_ratio":
-            np.testing.assert_allclose(g[col].astype(float), w[col].astype(float), rtol=1e-12, equal_nan=True)
-        elif col == "review_date":
-            assert (pd.to_datetime(g[col]) == pd.to_datetime(w[col])).all()
-        else:
-            gv, wv = g[col].astype(object).where(g[col].notna(), None), w[col].astype(object).where(w[col].notna(), None)
-            assert gv.tolist() == wv.tolist(), f"column {col} differs"
-
+    assert_acceptance_output(got, expected_rows(base_dir / "data" / "reviews"))
 
 def test_cli_reads_and_writes_s3_and_matches_duckdb(s3app, s3srv, base_dir):
     res = run_cli(s3app, s3_pipeline("s3-cli", "out/cli"))
