@@ -18,6 +18,7 @@ import { LocalRay } from "../server/runner/local-ray";
 import { TERMINAL_STATUSES } from "../server/runner/ray-jobs";
 import { RunMonitor } from "../server/runs/monitor";
 import { compileForRun } from "../server/runs/service";
+import { LOCAL_ACTOR } from "../server/auth/actor";
 
 const root = path.resolve(import.meta.dirname, "..");
 const cache = path.join(root, ".cache", "bench-runs");
@@ -53,7 +54,7 @@ export async function runsBench(): Promise<void> {
   await ray.start();
   const monitor = new RunMonitor({ db, client: ray.client, root, baseDir: base, log: () => {} });
   await monitor.start();
-  const caller = createCaller({ db });
+  const caller = createCaller({ db, actor: LOCAL_ACTOR });
   try {
     const doc = parseDocument(fs.readFileSync(path.join(root, "examples", "reviews.pipeline.json"), "utf8")).doc!;
     const { id: pipelineId } = await caller.pipelines.create({ name: "bench runs", document: JSON.parse(serializeDocument({ ...doc, nodes: doc.nodes.map((n) => n.id === "out" ? { ...n, params: { ...n.params, path: "out/bench-runs", mode: "overwrite" } } : n) as typeof doc.nodes })) });

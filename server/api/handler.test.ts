@@ -10,6 +10,7 @@ import { reviewsPipeline } from "../pipeline/test-fixtures";
 import { createTrpcHandler } from "./handler";
 import { allowedHosts } from "./request-guard";
 import { publicProcedure, router } from "./trpc";
+import { LOCAL_ACTOR } from "../auth/actor";
 
 const APP = "http://127.0.0.1:3000";
 let dir: string;
@@ -19,7 +20,7 @@ let handle: (req: Request) => Promise<Response>;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "etl-handler-"));
   database = createDb(`file:${path.join(dir, "test.db")}`, path.resolve(__dirname, "../.."));
-  handle = createTrpcHandler({ createContext: () => ({ db: database }), maxBodyBytes: 100_000 });
+  handle = createTrpcHandler({ createContext: () => ({ db: database, actor: LOCAL_ACTOR }), maxBodyBytes: 100_000 });
 });
 afterAll(async () => {
   await database.$disconnect();
@@ -131,7 +132,7 @@ describe("tRPC endpoint: host names (DNS rebinding)", () => {
       expect((await post("pipelines.create", { name: `via ${host}` }, { host, origin: `http://${host}` })).status, host).toBe(200);
     }
     expect(allowedHosts({ ETL_ALLOWED_HOSTS: "etl.example.com, Other:8080" })).toEqual(["127.0.0.1", "localhost", "[::1]", "etl.example.com", "other:8080"]);
-    const named = createTrpcHandler({ createContext: () => ({ db: database }), allowedHosts: allowedHosts({ ETL_ALLOWED_HOSTS: "etl.example.com" }) });
+    const named = createTrpcHandler({ createContext: () => ({ db: database, actor: LOCAL_ACTOR }), allowedHosts: allowedHosts({ ETL_ALLOWED_HOSTS: "etl.example.com" }) });
     const res = await post("pipelines.create", { name: "By name" }, { host: "etl.example.com", origin: "https://etl.example.com" }, named);
     expect(res.status).toBe(200);
   });
@@ -171,7 +172,7 @@ describe("tRPC endpoint: limits", () => {
   });
 
   it("refuses a pipeline over the node limit on create and on save, with the diagnostic", async () => {
-    const big = createTrpcHandler({ createContext: () => ({ db: database }) });
+    const big = createTrpcHandler({ createContext: () => ({ db: database, actor: LOCAL_ACTOR }) });
     const doc = reviewsPipeline();
     const extra = Array.from({ length: 10_000 }, (_, i) => ({ id: `s${i}`, kind: "sort", params: { keys: [] }, position: { x: 0, y: 0 } }));
     const tooBig = { ...doc, nodes: [...doc.nodes, ...extra] };
@@ -196,7 +197,7 @@ describe("tRPC endpoint: failures never show internals", () => {
   it("answers an internal error with a plain message and logs the details on the server", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
-      const h = createTrpcHandler({ router: failing, createContext: () => ({ db: database }) });
+      const h = createTrpcHandler({ router: failing, createContext: () => ({ db: database, actor: LOCAL_ACTOR }) });
       const res = await post("boom", {}, {}, h);
       expect(res.status).toBe(500);
       const text = await res.text();

@@ -4,11 +4,21 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { db, type Db } from "../db";
 import { AppError, APP_ERROR_CODES } from "../errors";
+import { LOCAL_ACTOR, type Actor } from "../auth/actor";
 
-export interface Context { readonly db: Db }
+export interface Context {
+  readonly db: Db;
+  /** Who is calling; null = not signed in (sign-in on and no valid session). */
+  readonly actor: Actor | null;
+}
+
+/** The context of the CLI, tests and single-user mode: the local admin. */
+export function localContext(database: Db = db()): Context {
+  return { db: database, actor: LOCAL_ACTOR };
+}
 
 export function createContext(): Context {
-  return { db: db() };
+  return localContext();
 }
 
 const t = initTRPC.context<Context>().create({

@@ -6,6 +6,7 @@
 //   etl connection list | test NAME [--bucket B [--prefix P]] | delete NAME
 import { createCaller } from "../api/root";
 import { db } from "../db";
+import { LOCAL_ACTOR } from "../auth/actor";
 
 export const CONNECTION_USAGE = `  connection add NAME [--region R] [--endpoint URL] [--path-style] [--default-chain]
                                            save an S3 connection (keys from $ETL_S3_ACCESS_KEY_ID,
@@ -28,7 +29,7 @@ function has(args: string[], name: string): boolean {
 /** Runs one `connection` subcommand; resolves to the exit code. Errors print their user message only. */
 export async function cmdConnection(args: string[], out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): Promise<number> {
   const [sub, ...rest] = args;
-  const caller = createCaller({ db: db() });
+  const caller = createCaller({ db: db(), actor: LOCAL_ACTOR });
   const byName = async (name: string) => {
     const c = (await caller.connections.list()).find((x) => x.name === name);
     if (!c) throw new Error(`there is no S3 connection named '${name}'`);

@@ -11,6 +11,7 @@ import { createCaller } from "../api/root";
 import { db } from "../db";
 import { serializeDocument, parseDocument } from "../pipeline";
 import { TERMINAL_RUN_STATES } from "./snapshot";
+import { LOCAL_ACTOR } from "../auth/actor";
 
 const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 function option(args: string[], name: string): string | undefined {
@@ -23,7 +24,7 @@ function option(args: string[], name: string): string | undefined {
 
 async function main() {
   const [cmd, ...args] = process.argv.slice(2);
-  const caller = createCaller({ db: db() });
+  const caller = createCaller({ db: db(), actor: LOCAL_ACTOR });
   switch (cmd) {
     case "import": {
       const name = option(args, "--name");

@@ -10,6 +10,7 @@ import { createDb, openDb, type Db } from "../db";
 import { RayUnreachableError, type RayJobInfo, type RayJobStatus, type RayJobsClient, type SubmitRequest } from "../runner/ray-jobs";
 import { claimNext } from "./claim";
 import { RunMonitor } from "./monitor";
+import { LOCAL_ACTOR } from "../auth/actor";
 
 const root = path.resolve(__dirname, "../..");
 let dir: string;
@@ -71,7 +72,7 @@ beforeAll(async () => {
   execFileSync(path.join(root, ".venv", "bin", "python"), [path.join(root, "scripts", "gen_reviews.py"), "--rows", "2000", "--out", path.join(dir, "data", "reviews")]);
   process.env.ETL_BASE_DIR = dir;
   database = createDb(`file:${path.join(dir, "test.db")}`, root);
-  caller = createCaller({ db: database });
+  caller = createCaller({ db: database, actor: LOCAL_ACTOR });
   await caller.pipelines.create({ name: "reviews", document: example() });
 });
 afterAll(async () => {

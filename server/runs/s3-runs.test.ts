@@ -12,6 +12,7 @@ import { startTestS3, uploadDir, type TestS3 } from "../storage/s3-testing";
 import { genReviews, REPO_ROOT, tempDir } from "../storage/testing";
 import { S3_CONNECTIONS_KEY_FILE, unseal } from "../connections/job-env";
 import { RunMonitor } from "./monitor";
+import { LOCAL_ACTOR } from "../auth/actor";
 
 /** The stored (uncompressed) entries of a job package zip. */
 function zipEntries(zip: Uint8Array): Map<string, Buffer> {
@@ -53,7 +54,7 @@ beforeAll(async () => {
   genReviews(path.join(tmp.dir, "reviews"), 1000);
   await uploadDir(s3, path.join(tmp.dir, "reviews"), s3.bucket, "data/reviews");
   database = createDb(`file:${path.join(tmp.dir, "test.db")}`, REPO_ROOT);
-  caller = createCaller({ db: database });
+  caller = createCaller({ db: database, actor: LOCAL_ACTOR });
 }, 120_000);
 afterAll(async () => {
   await database?.$disconnect();

@@ -14,6 +14,7 @@ import { createDb, type Db } from "../db";
 import { claimNext } from "../runs/claim";
 import { Scheduler, type Fired } from "./scheduler";
 import { createSchedule, setScheduleEnabled, type ScheduleFields } from "./schedules";
+import { LOCAL_ACTOR } from "../auth/actor";
 
 const root = path.resolve(__dirname, "../..");
 let dir: string;
@@ -37,7 +38,7 @@ beforeAll(async () => {
   process.env.ETL_BASE_DIR = dir;
   const file = path.join(dir, "test.db");
   dbA = createDb(`file:${file}`, root);
-  caller = createCaller({ db: dbA });
+  caller = createCaller({ db: dbA, actor: LOCAL_ACTOR });
   local = new Scheduler({ db: dbA, now, log: () => {} });
   // the second instance: its own process and connection on the same file
   racer = fork(path.join(__dirname, "testing", "racer.ts"), [file, root], { execArgv: ["--import", "tsx"], env: { ...process.env, ETL_BASE_DIR: dir } });

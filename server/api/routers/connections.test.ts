@@ -11,6 +11,7 @@ import { s3Client } from "../../storage/s3";
 import { startTestS3, uploadDir, type TestS3 } from "../../storage/s3-testing";
 import { genReviews, pyJson, REPO_ROOT, tempDir } from "../../storage/testing";
 import { createCaller } from "../root";
+import { LOCAL_ACTOR } from "../../auth/actor";
 
 const SECRET = "sEcReT-value-7d1f0c";
 let s3: TestS3;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   tmp = tempDir("etl-connections-");
   s3 = await startTestS3();
   database = createDb(`file:${path.join(tmp.dir, "test.db")}`, REPO_ROOT);
-  caller = createCaller({ db: database });
+  caller = createCaller({ db: database, actor: LOCAL_ACTOR });
   local = path.join(tmp.dir, "reviews");
   genReviews(local, 3000);
   await uploadDir(s3, local, s3.bucket, "data/reviews");

@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../db";
 import { createCaller } from "../root";
+import { LOCAL_ACTOR } from "../../auth/actor";
 
 const root = path.resolve(__dirname, "../../..");
 let dir: string;
@@ -32,7 +33,7 @@ async function run(id: string, o: { pipelineId?: string; state: string; at: numb
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "etl-dashboard-"));
   db = createDb(`file:${path.join(dir, "test.db")}`, root);
-  caller = createCaller({ db });
+  caller = createCaller({ db, actor: LOCAL_ACTOR });
   await db.pipeline.create({ data: { id: "orders", name: "Orders", document: "{}" } });
   await db.pipeline.create({ data: { id: "clicks", name: "Clicks", document: "{}" } });
   await run("r-ok-1", { state: "succeeded", at: 2 * H, durationS: 30, rows: 100 });

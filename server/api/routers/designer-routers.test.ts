@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../db";
 import type { PipelineDocument } from "../../pipeline/schema";
 import { createCaller } from "../root";
+import { LOCAL_ACTOR } from "../../auth/actor";
 
 let dir: string;
 let database: Db;
@@ -15,7 +16,7 @@ let caller: ReturnType<typeof createCaller>;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "etl-designer-"));
   database = createDb(`file:${path.join(dir, "test.db")}`, path.resolve(__dirname, "../../.."));
-  caller = createCaller({ db: database });
+  caller = createCaller({ db: database, actor: LOCAL_ACTOR });
 });
 afterAll(async () => {
   await database.$disconnect();

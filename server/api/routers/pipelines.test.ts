@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../db";
 import { createCaller } from "../root";
+import { LOCAL_ACTOR } from "../../auth/actor";
 
 let dir: string;
 let database: Db;
@@ -19,7 +20,7 @@ beforeAll(() => {
   execFileSync(path.join(root, ".venv", "bin", "python"), [path.join(root, "scripts", "gen_reviews.py"), "--rows", "2000", "--out", path.join(dir, "data", "reviews")]);
   process.env.ETL_BASE_DIR = dir;
   database = createDb(`file:${path.join(dir, "test.db")}`, root);
-  caller = createCaller({ db: database });
+  caller = createCaller({ db: database, actor: LOCAL_ACTOR });
 });
 afterAll(async () => {
   await database.$disconnect();

@@ -8,6 +8,7 @@ import { createDb, type Db } from "../../db";
 import { parseDocument } from "../../pipeline";
 import { genReviews, REPO_ROOT } from "../../storage/testing";
 import { createCaller } from "../root";
+import { LOCAL_ACTOR } from "../../auth/actor";
 
 let dir: string;
 let database: Db;
@@ -19,7 +20,7 @@ beforeAll(() => {
   genReviews(path.join(dir, "data", "reviews"), 1200);
   process.env.ETL_BASE_DIR = dir;
   database = createDb(`file:${path.join(dir, "test.db")}`, REPO_ROOT);
-  caller = createCaller({ db: database });
+  caller = createCaller({ db: database, actor: LOCAL_ACTOR });
 }, 60_000);
 afterAll(async () => {
   if (oldBase === undefined) delete process.env.ETL_BASE_DIR;

@@ -10,6 +10,7 @@ import { ZodError } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../db";
 import { createCaller } from "../root";
+import { LOCAL_ACTOR } from "../../auth/actor";
 
 const root = path.resolve(__dirname, "../../..");
 let dir: string;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   execFileSync(path.join(root, ".venv", "bin", "python"), [path.join(root, "scripts", "gen_reviews.py"), "--rows", "2000", "--out", path.join(dir, "data", "reviews")]);
   process.env.ETL_BASE_DIR = dir;
   database = createDb(`file:${path.join(dir, "test.db")}`, root);
-  caller = createCaller({ db: database });
+  caller = createCaller({ db: database, actor: LOCAL_ACTOR });
   const doc = JSON.parse(fs.readFileSync(path.join(root, "examples", "reviews.pipeline.json"), "utf8"));
   pipelineId = (await caller.pipelines.create({ name: "Nightly reviews", document: doc })).id;
 });

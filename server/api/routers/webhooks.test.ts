@@ -8,6 +8,7 @@ import { ZodError } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../db";
 import { createCaller } from "../root";
+import { LOCAL_ACTOR } from "../../auth/actor";
 
 const root = path.resolve(__dirname, "../../..");
 let dir: string;
@@ -17,7 +18,7 @@ let caller: ReturnType<typeof createCaller>;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "etl-webhooks-router-"));
   database = createDb(`file:${path.join(dir, "test.db")}`, root);
-  caller = createCaller({ db: database });
+  caller = createCaller({ db: database, actor: LOCAL_ACTOR });
   await caller.pipelines.create({ name: "Hooked" });
 });
 afterAll(async () => {
