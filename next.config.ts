@@ -42,6 +42,8 @@ export function securityHeaders(dev: boolean): { key: string; value: string }[] 
 export default function config(phase: string): NextConfig {
   return {
     reactStrictMode: true,
+    // ETL_NEXT_DIST_DIR lets two checkouts' tools (e2e, bench) build side by side without sharing .next.
+    distDir: process.env.ETL_NEXT_DIST_DIR || ".next",
     // Native and server-only packages stay out of the bundle.
     serverExternalPackages: ["better-sqlite3", "@prisma/client", "@prisma/adapter-better-sqlite3"],
     poweredByHeader: false,

@@ -3,7 +3,7 @@
 // otherwise. Used by `npm start` and by the e2e suite.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,11 +27,45 @@ function sourcesHash() {
   return h.digest("hex").slice(0, 16);
 }
 
-const stamp = join(root, ".next", ".etl-build-stamp");
+// next.config.ts reads the same variable: the build output directory (default .next).
+const distDir = join(root, process.env.ETL_NEXT_DIST_DIR || ".next");
+const stamp = join(distDir, ".etl-build-stamp");
+
+/** One build per output directory at a time: a second caller waits for the first (a lock dir holding the builder's pid). */
+function lock() {
+  const dir = `${distDir}.build-lock`;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, "pid"), String(process.pid));
+      return () => rmSync(dir, { recursive: true, force: true });
+    } catch {
+      let alive = false;
+      try {
+        process.kill(Number(readFileSync(join(dir, "pid"), "utf8")), 0);
+        alive = true;
+      } catch {}
+      if (!alive) rmSync(dir, { recursive: true, force: true });
+      else spawnSync("sleep", ["1"]);
+    }
+  }
+}
+
 const hash = sourcesHash();
 if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== hash) {
-  console.log("[start] building the web app (first start or sources changed)…");
-  const r = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit" });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-  writeFileSync(stamp, hash);
+  const unlock = lock();
+  try {
+    const now = sourcesHash(); // built by the caller we waited for?
+    if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== now) {
+      console.log("[start] building the web app (first start or sources changed)…");
+      const r = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit" });
+      if (r.status !== 0) {
+        unlock();
+        process.exit(r.status ?? 1);
+      }
+      writeFileSync(stamp, now);
+    }
+  } finally {
+    unlock();
+  }
 }
