@@ -7,7 +7,8 @@ import { defineConfig } from "@playwright/test";
 const root = import.meta.dirname;
 
 const PORT = Number(process.env.ETL_E2E_PORT ?? 3100);
-const dataDir = path.join(root, ".cache", "e2e-data");
+// Its own database and files per port, so two checkouts' (or two agents') e2e runs never share them.
+const dataDir = path.join(root, ".cache", PORT === 3100 ? "e2e-data" : `e2e-data-${PORT}`);
 // Relative pipeline paths (data/reviews) resolve here; the reviews dataset is generated once.
 const baseDir = path.join(root, ".cache", "e2e-base");
 const reviews = path.join(baseDir, "data", "reviews");
@@ -20,7 +21,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"]],
-  outputDir: "test-results",
+  outputDir: process.env.ETL_E2E_OUTPUT_DIR ?? "test-results",
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: "retain-on-failure",
