@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "@prisma/client";
+import { SQLITE_BUSY_TIMEOUT_MS } from "./db/busy";
 import { migrateSqlite, sqlitePath } from "./db/migrate";
 import { env } from "./env";
 
@@ -49,7 +50,7 @@ export function openDb(url: string, root = env().ETL_ROOT): Db {
   const u = effectiveUrl(url);
   if (isPostgresUrl(u)) return openPostgres(u, root);
   if (!u.startsWith("file:")) throw new Error(`Unsupported DATABASE_URL (file: for SQLite, postgres:// for PostgreSQL): ${u.split(":")[0]}:...`);
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${sqlitePath(u, root)}` }) });
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${sqlitePath(u, root)}`, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
 }
 
 /** Opens (and migrates) the database at `url`, e.g. `createDb("file:/tmp/test.db")` or `createDb("postgres://app@db/etl")`. */
@@ -66,7 +67,7 @@ export function createDb(url: string, root = env().ETL_ROOT): Db {
   if (!u.startsWith("file:")) throw new Error(`Unsupported DATABASE_URL (file: for SQLite, postgres:// for PostgreSQL): ${u.split(":")[0]}:...`);
   const file = sqlitePath(u, root);
   migrateSqlite(file, path.join(root, "prisma", "migrations"));
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }) });
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
 }
 
 const globalForDb = globalThis as unknown as { etlDb?: Db };

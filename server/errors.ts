@@ -16,6 +16,8 @@ export const APP_ERROR_CODES = {
   S3_UNREACHABLE: "SERVICE_UNAVAILABLE",
   S3_ERROR: "BAD_REQUEST",
   INTERNAL: "INTERNAL_SERVER_ERROR",
+  // The database stayed locked by another connection past the busy timeout (server/db/busy.ts)
+  E_DB_BUSY: "SERVICE_UNAVAILABLE",
   // Requests refused before any procedure runs (server/api/request-guard.ts)
   REQUEST_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   NOT_JSON: "UNSUPPORTED_MEDIA_TYPE",

@@ -4,6 +4,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { db, type Db } from "../db";
 import { AppError, APP_ERROR_CODES } from "../errors";
+import { dbBusyError, isDbBusy } from "../db/busy";
 import { LOCAL_ACTOR, type Actor } from "../auth/actor";
 
 export interface Context {
@@ -49,6 +50,10 @@ const appErrors = t.middleware(async ({ next, path }) => {
     const cause = res.error.cause;
     if (cause instanceof AppError) {
       res.error = new TRPCError({ code: APP_ERROR_CODES[cause.code], message: cause.userMessage, cause });
+    } else if (isDbBusy(cause)) {
+      const busy = dbBusyError(cause);
+      console.warn(`[trpc] ${path}: ${busy.message}`);
+      res.error = new TRPCError({ code: APP_ERROR_CODES[busy.code], message: busy.userMessage, cause: busy });
     } else if (res.error.code === "INTERNAL_SERVER_ERROR") {
       console.error(`[trpc] ${path} failed:`, res.error.cause ?? res.error);
     }
