@@ -23,6 +23,18 @@ export const APP_ERROR_CODES = {
   NOT_JSON: "UNSUPPORTED_MEDIA_TYPE",
   CROSS_SITE: "FORBIDDEN",
   UNKNOWN_HOST: "FORBIDDEN",
+  // Sign-in and the admin page (server/auth/, server/api/routers/admin.ts)
+  E_LAST_ADMIN: "CONFLICT",
+  E_INVITE_INVALID: "BAD_REQUEST",
+  E_INVITE_REQUIRED: "FORBIDDEN",
+  E_EMAIL_TAKEN: "CONFLICT",
+  E_WORKSPACE_TAKEN: "CONFLICT",
+  E_SIGN_IN_ON: "CONFLICT",
+  E_SIGN_UP_FAILED: "BAD_REQUEST",
+  // Who may call what (server/api/access.ts) and how often (server/api/rate-limit.ts)
+  E_UNAUTHENTICATED: "UNAUTHORIZED",
+  E_FORBIDDEN: "FORBIDDEN",
+  E_RATE_LIMITED: "TOO_MANY_REQUESTS",
 } as const;
 export type AppErrorCode = keyof typeof APP_ERROR_CODES;
 

@@ -118,7 +118,7 @@ export function useEditorAnalysis(doc: PipelineDocument): EditorAnalysis {
   // the node being edited on its own meanwhile (its input schema does not depend on it).
   const debouncedDoc = useDebounced(doc, 150);
   const analysisDoc = doc.nodes.length > LARGE ? debouncedDoc : doc;
-  const conns = useQuery({ ...trpc.connections.list.queryOptions(), staleTime: 30_000 });
+  const conns = useQuery({ ...trpc.connections.names.queryOptions(), staleTime: 30_000 });
   const connectionNames = conns.data?.map((c) => c.name);
   const connectionsKey = connectionNames?.join(",") ?? "?";
   const context = useMemo<AnalyzeContext>(

@@ -12,7 +12,7 @@ import "@/components/connections/connections.css";
 
 export function ConnectionPicker(props: { value: string | undefined; onChange: (v: string | undefined) => void; diagnostics: readonly Diagnostic[] }) {
   const trpc = useTRPC();
-  const list = useQuery({ ...trpc.connections.list.queryOptions(), staleTime: 30_000 });
+  const list = useQuery({ ...trpc.connections.names.queryOptions(), staleTime: 30_000 });
   const names = list.data?.map((c) => c.name) ?? [];
   const value = props.value ?? "";
   const options = [{ value: "", label: "None (local path, or the default AWS chain)" }, ...names.map((n) => ({ value: n, label: n }))];

@@ -1,5 +1,7 @@
 // The app's router: one entry per area. The browser reaches the server only through the
 // inferred AppRouter type.
+import { auditRouter } from "./routers/audit";
+import { adminRouter } from "./routers/admin";
 import { connectionsRouter } from "./routers/connections";
 import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
@@ -10,6 +12,7 @@ import { runsRouter } from "./routers/runs";
 import { schedulesRouter } from "./routers/schedules";
 import { sourcesRouter } from "./routers/sources";
 import { webhooksRouter } from "./routers/webhooks";
+import { workspacesRouter } from "./routers/workspaces";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -23,6 +26,9 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   webhooks: webhooksRouter,
   connections: connectionsRouter,
+  admin: adminRouter,
+  workspaces: workspacesRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

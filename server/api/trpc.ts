@@ -5,7 +5,10 @@ import { ZodError } from "zod";
 import { db, type Db } from "../db";
 import { AppError, APP_ERROR_CODES } from "../errors";
 import { dbBusyError, isDbBusy } from "../db/busy";
-import { LOCAL_ACTOR, type Actor } from "../auth/actor";
+import { LOCAL_ACTOR, roleAtLeast, type Actor } from "../auth/actor";
+import { requestActor } from "../auth/session";
+import { requiredRole } from "./access";
+import { processLimiters, RATE_LIMITED_PATHS, rateLimitMessage } from "./rate-limit";
 
 export interface Context {
   readonly db: Db;
@@ -18,8 +21,13 @@ export function localContext(database: Db = db()): Context {
   return { db: database, actor: LOCAL_ACTOR };
 }
 
-export function createContext(): Context {
-  return localContext();
+/**
+ * The context of an HTTP request: the local admin with sign-in off; with it on, the signed-in
+ * user of the request's session cookie, or null (procedures then answer UNAUTHORIZED).
+ */
+export async function createContext(req?: Request): Promise<Context> {
+  const database = db();
+  return { db: database, actor: await requestActor(req?.headers ?? new Headers(), database) };
 }
 
 const t = initTRPC.context<Context>().create({
@@ -61,6 +69,32 @@ const appErrors = t.middleware(async ({ next, path }) => {
   return res;
 });
 
+/**
+ * Who may call: the least role of `path` in server/api/access.ts. Runs before input parsing, so
+ * a refused caller learns nothing about valid input and nothing is touched. Undeclared paths are
+ * refused (deny by default) and logged; no path accepts an anonymous caller.
+ */
+const authorize = t.middleware(({ ctx, path, next }) => {
+  const need = requiredRole(path);
+  if (!need) {
+    console.error(`[access] ${path} has no role in server/api/access.ts; refused`);
+    throw new AppError("E_FORBIDDEN", { userMessage: `'${path}' is not open to anyone` });
+  }
+  const actor = ctx.actor;
+  if (!actor) throw new AppError("E_UNAUTHENTICATED", { userMessage: "Sign in to continue" });
+  if (!roleAtLeast(actor.role, need)) {
+    throw new AppError("E_FORBIDDEN", { userMessage: `This needs the ${need} role (you are ${actor.role}); ask an admin` });
+  }
+  const kind = RATE_LIMITED_PATHS[path];
+  if (kind) {
+    const limiter = processLimiters()[kind];
+    const took = limiter.take(actor.id);
+    if (!took.ok) throw new AppError("E_RATE_LIMITED", { userMessage: rateLimitMessage(kind, limiter.rule, took.retryAfterMs) });
+  }
+  return next({ ctx: { db: ctx.db, actor } });
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(appErrors);
+/** The one procedure builder: every procedure is authorized (and rate limited) by its path. */
+export const publicProcedure = t.procedure.use(appErrors).use(authorize);
 export const createCallerFactory = t.createCallerFactory;

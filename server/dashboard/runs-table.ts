@@ -120,9 +120,9 @@ function orderBy(q: z.output<typeof RunsQuerySchema>): Prisma.RunOrderByWithRela
 /**
  * One page of runs. Example: runsPage(db, { pipelineId: "reviews", states: ["failed"], page: 2 })
  */
-export async function runsPage(db: Db, query: RunsQuery): Promise<RunsPage> {
+export async function runsPage(db: Db, query: RunsQuery, scope: Prisma.RunWhereInput = {}): Promise<RunsPage> {
   const q = RunsQuerySchema.parse(query);
-  const where = runsWhere(q);
+  const where = Object.keys(scope).length ? { AND: [scope, runsWhere(q)] } : runsWhere(q);
   const [rows, total] = await Promise.all([
     db.run.findMany({ where, orderBy: orderBy(q), skip: (q.page - 1) * q.pageSize, take: q.pageSize, select: RUN_ROW_SELECT }),
     db.run.count({ where }),

@@ -2,6 +2,7 @@
 // progress with their stage progress, recent failures with node and message, recent schedule
 // fires that were skipped, late or could not start, and the next scheduled runs.
 import { z } from "zod";
+import type { Prisma } from "@prisma/client";
 import type { Db } from "../db";
 import { describeCron } from "../scheduler/describe";
 import { FIRE_OUTCOMES } from "../scheduler/schedules";
@@ -38,29 +39,36 @@ export type DashboardSummary = z.infer<typeof DashboardSummarySchema>;
 
 const HOUR = 3_600_000;
 
-async function countsSince(db: Db, since: Date): Promise<Record<RunState, number>> {
-  const groups = await db.run.groupBy({ by: ["state"], where: { createdAt: { gte: since } }, _count: { _all: true } });
+/** What the caller may see: runs of its pipelines, schedules of its pipelines ({} = everything). */
+export interface DashboardScope {
+  readonly runs: Prisma.RunWhereInput;
+  readonly schedules: Prisma.ScheduleWhereInput;
+}
+const EVERYTHING: DashboardScope = { runs: {}, schedules: {} };
+
+async function countsSince(db: Db, since: Date, scope: Prisma.RunWhereInput): Promise<Record<RunState, number>> {
+  const groups = await db.run.groupBy({ by: ["state"], where: { ...scope, createdAt: { gte: since } }, _count: { _all: true } });
   const out = Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
   for (const g of groups) if (g.state in out) out[g.state as RunState] = g._count._all;
   return out;
 }
 
 /** Example: (await dashboardSummary(db)).counts24h.failed */
-export async function dashboardSummary(db: Db, now = new Date()): Promise<DashboardSummary> {
+export async function dashboardSummary(db: Db, now = new Date(), scope: DashboardScope = EVERYTHING): Promise<DashboardSummary> {
   const [counts24h, counts7d, activeRuns, failedRuns, recentRuns, fires, schedules] = await Promise.all([
-    countsSince(db, new Date(now.getTime() - 24 * HOUR)),
-    countsSince(db, new Date(now.getTime() - 7 * 24 * HOUR)),
+    countsSince(db, new Date(now.getTime() - 24 * HOUR), scope.runs),
+    countsSince(db, new Date(now.getTime() - 7 * 24 * HOUR), scope.runs),
     db.run.findMany({
-      where: { state: { in: ["queued", "submitted", "running"] } }, orderBy: { createdAt: "asc" }, take: 50,
+      where: { ...scope.runs, state: { in: ["queued", "submitted", "running"] } }, orderBy: { createdAt: "asc" }, take: 50,
       select: { ...RUN_ROW_SELECT, stages: { select: { state: true, rowsOut: true }, orderBy: { id: "asc" } } },
     }),
-    db.run.findMany({ where: { state: "failed" }, orderBy: { createdAt: "desc" }, take: 10, select: RUN_ROW_SELECT }),
-    db.run.findMany({ orderBy: { createdAt: "desc" }, take: 12, select: RUN_ROW_SELECT }),
+    db.run.findMany({ where: { ...scope.runs, state: "failed" }, orderBy: { createdAt: "desc" }, take: 10, select: RUN_ROW_SELECT }),
+    db.run.findMany({ where: scope.runs, orderBy: { createdAt: "desc" }, take: 12, select: RUN_ROW_SELECT }),
     db.scheduleFire.findMany({
-      where: { firedAt: { gte: new Date(now.getTime() - 24 * HOUR) }, OR: [{ late: true }, { outcome: { in: ["skipped", "failed"] } }] },
+      where: { schedule: scope.schedules, firedAt: { gte: new Date(now.getTime() - 24 * HOUR) }, OR: [{ late: true }, { outcome: { in: ["skipped", "failed"] } }] },
       orderBy: { firedAt: "desc" }, take: 10, include: { schedule: { select: { pipelineId: true } } },
     }),
-    db.schedule.findMany({ where: { enabled: true, nextFireAt: { not: null } }, orderBy: { nextFireAt: "asc" }, take: 10, include: { pipeline: { select: { name: true } } } }),
+    db.schedule.findMany({ where: { ...scope.schedules, enabled: true, nextFireAt: { not: null } }, orderBy: { nextFireAt: "asc" }, take: 10, include: { pipeline: { select: { name: true } } } }),
   ]);
   const names = await pipelineNames(db, [...activeRuns, ...failedRuns, ...recentRuns].map((r) => r.pipelineId).concat(fires.map((f) => f.schedule.pipelineId)));
   return {

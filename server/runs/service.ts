@@ -2,6 +2,9 @@
 // version (compiled now, refused with diagnostics if invalid), cancel, retry, list. They only
 // touch the database and, for cancel, Ray's stop endpoint; the monitor does the rest, so any
 // number of stateless web processes can call these.
+import type { Prisma } from "@prisma/client";
+import { LOCAL_ACTOR, type Actor } from "../auth/actor";
+import { recordAudit } from "../audit/audit";
 import { compile } from "../compiler";
 import { connectionsFrom, type Connections } from "../connections/store";
 import type { Db } from "../db";
@@ -23,7 +26,12 @@ export interface CreateRunInput {
   readonly toNodeId?: string | null;
   readonly trigger?: RunTrigger;
   readonly retryOf?: string | null;
+  /** What Run.startedBy says; default: the actor's id. */
   readonly startedBy?: string;
+  /** Who starts it (audited as run.start with the script); default: the local user. */
+  readonly actor?: Actor;
+  /** Extra audit detail, e.g. { scheduleId }. */
+  readonly auditDetail?: Record<string, unknown>;
 }
 
 async function loadVersion(db: Db, pipelineId: string, version?: number): Promise<{ doc: PipelineDocument; version: number }> {
@@ -56,10 +64,17 @@ export async function compileForRun(doc: PipelineDocument, connections: Connecti
   return out.python;
 }
 
-async function insertRun(db: Db, o: { pipelineId: string; version: number; doc: PipelineDocument; script: string; toNodeId: string | null; trigger: RunTrigger; retryOf: string | null; startedBy: string }): Promise<string> {
+async function insertRun(
+  db: Db,
+  o: { pipelineId: string; version: number; doc: PipelineDocument; script: string; toNodeId: string | null; trigger: RunTrigger; retryOf: string | null; startedBy: string },
+  actor: Actor,
+  auditDetail: Record<string, unknown> = {},
+): Promise<string> {
   const id = newSubmissionId(o.pipelineId);
-  await db.run.create({
-    data: {
+  const workspace = await db.pipeline.findUnique({ where: { id: o.pipelineId }, select: { workspaceId: true } });
+  // the run and its audit row (with the exact script the run stores) land together
+  await db.$transaction(async (tx) => {
+    await tx.run.create({ data: {
       id,
       pipelineId: o.pipelineId,
       pipelineVersion: o.version,
@@ -70,7 +85,12 @@ async function insertRun(db: Db, o: { pipelineId: string; version: number; doc: 
       retryOf: o.retryOf,
       startedBy: o.startedBy,
       state: "queued",
-    },
+    } });
+    await recordAudit(tx, actor, {
+      action: o.trigger === "retry" ? "run.retry" : "run.start", targetType: "run", targetId: id, pipelineId: o.pipelineId, version: o.version, runId: id,
+      workspaceId: workspace?.workspaceId ?? null, script: o.script,
+      detail: { trigger: o.trigger, ...(o.toNodeId ? { toNodeId: o.toNodeId } : {}), ...(o.retryOf ? { retryOf: o.retryOf } : {}), ...auditDetail },
+    });
   });
   wakeMonitor();
   return id;
@@ -89,14 +109,15 @@ export async function createRun(db: Db, input: CreateRunInput): Promise<string> 
     doc = pruned.doc;
   }
   const script = await compileForRun(doc, connectionsFrom(db));
+  const actor = input.actor ?? LOCAL_ACTOR;
   return insertRun(db, {
     pipelineId: input.pipelineId, version, doc, script, toNodeId: input.toNodeId ?? null,
-    trigger: input.trigger ?? "manual", retryOf: input.retryOf ?? null, startedBy: input.startedBy ?? "local",
-  });
+    trigger: input.trigger ?? "manual", retryOf: input.retryOf ?? null, startedBy: input.startedBy ?? actor.id,
+  }, actor, input.auditDetail);
 }
 
 /** A new run of the same document and version as `runId` (recompiled: sources may have changed). */
-export async function retryRun(db: Db, runId: string, startedBy = "local"): Promise<string> {
+export async function retryRun(db: Db, runId: string, actor: Actor = LOCAL_ACTOR): Promise<string> {
   const r = await db.run.findUnique({ where: { id: runId } });
   if (!r) throw new AppError("NOT_FOUND", { userMessage: `Run '${runId}' does not exist` });
   if (!["succeeded", "failed", "cancelled"].includes(r.state)) {
@@ -107,8 +128,8 @@ export async function retryRun(db: Db, runId: string, startedBy = "local"): Prom
   const script = await compileForRun(parsed.doc, connectionsFrom(db));
   return insertRun(db, {
     pipelineId: r.pipelineId, version: r.pipelineVersion, doc: parsed.doc, script, toNodeId: r.toNodeId,
-    trigger: "retry", retryOf: r.id, startedBy,
-  });
+    trigger: "retry", retryOf: r.id, startedBy: actor.id,
+  }, actor);
 }
 
 /**
@@ -116,13 +137,25 @@ export async function retryRun(db: Db, runId: string, startedBy = "local"): Prom
  * stopped (the monitor settles it as cancelled when Ray reports the stop, and repeats the stop
  * if this request could not reach Ray). Returns the state after the request.
  */
-export async function cancelRun(db: Db, client: RayJobsClient | null, runId: string): Promise<RunState> {
-  const dequeued = await db.run.updateMany({
-    where: { id: runId, state: "queued" },
-    data: { state: "cancelled", cancelRequested: true, endedAt: new Date(), errorCode: null },
+export async function cancelRun(db: Db, client: RayJobsClient | null, runId: string, actor: Actor = LOCAL_ACTOR): Promise<RunState> {
+  const audit = async (tx: Parameters<typeof recordAudit>[0], state: string) => {
+    const r = await tx.run.findUnique({ where: { id: runId }, select: { pipelineId: true, pipelineVersion: true } });
+    if (r) await recordAudit(tx, actor, { action: "run.cancel", targetType: "run", targetId: runId, runId, pipelineId: r.pipelineId, version: r.pipelineVersion, detail: { from: state } });
+  };
+  const dequeued = await db.$transaction(async (tx) => {
+    const res = await tx.run.updateMany({
+      where: { id: runId, state: "queued" },
+      data: { state: "cancelled", cancelRequested: true, endedAt: new Date(), errorCode: null },
+    });
+    if (res.count) await audit(tx, "queued");
+    return res;
   });
   if (dequeued.count) return "cancelled";
-  const marked = await db.run.updateMany({ where: { id: runId, state: { in: ["submitted", "running"] } }, data: { cancelRequested: true } });
+  const marked = await db.$transaction(async (tx) => {
+    const res = await tx.run.updateMany({ where: { id: runId, state: { in: ["submitted", "running"] } }, data: { cancelRequested: true } });
+    if (res.count) await audit(tx, "active");
+    return res;
+  });
   if (marked.count && client) {
     await client.stop(runId).catch(() => false); // the monitor retries; Ray may not know the job yet
   }
@@ -139,9 +172,9 @@ export async function getRun(db: Db, runId: string): Promise<RunSnapshot> {
 }
 
 /** Newest first; e.g. listRuns(db, { pipelineId: "reviews", limit: 20 }). */
-export async function listRuns(db: Db, f: { pipelineId?: string; state?: RunState; limit?: number } = {}): Promise<RunSummary[]> {
+export async function listRuns(db: Db, f: { pipelineId?: string; state?: RunState; limit?: number; scope?: Prisma.RunWhereInput } = {}): Promise<RunSummary[]> {
   const rows = await db.run.findMany({
-    where: { ...(f.pipelineId ? { pipelineId: f.pipelineId } : {}), ...(f.state && RUN_STATES.includes(f.state) ? { state: f.state } : {}) },
+    where: { AND: [f.scope ?? {}, { ...(f.pipelineId ? { pipelineId: f.pipelineId } : {}), ...(f.state && RUN_STATES.includes(f.state) ? { state: f.state } : {}) }] },
     orderBy: { createdAt: "desc" },
     take: Math.min(f.limit ?? 50, 500),
   });

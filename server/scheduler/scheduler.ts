@@ -5,6 +5,7 @@
 // this process read), so a stale reader never moves it back. After downtime only the latest
 // missed slot fires, marked late. Runs start through the same createRun (queue + concurrency
 // limit) as manual runs, with trigger "schedule".
+import { SCHEDULER_ACTOR } from "../auth/actor";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { createRun, type CreateRunInput } from "../runs/service";
@@ -138,7 +139,10 @@ export class Scheduler {
         outcome = "skipped";
         message = `Skipped: run ${active.id} of this pipeline was still ${active.state}`;
       } else {
-        runId = await this.startRun(this.db, { pipelineId: s.pipelineId, trigger: "schedule", startedBy: `schedule ${s.id}` });
+        runId = await this.startRun(this.db, {
+          pipelineId: s.pipelineId, trigger: "schedule", startedBy: `schedule ${s.id}`,
+          actor: SCHEDULER_ACTOR, auditDetail: { scheduleId: s.id, slot: due.slot.toISOString(), late },
+        });
       }
     } catch (e) {
       outcome = "failed";

@@ -4,6 +4,7 @@
 // from before the change.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { LOCAL_ACTOR, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import { createRun } from "../runs/service";
@@ -154,8 +155,8 @@ export async function scheduleFires(db: Db, id: string, limit = 20): Promise<Sch
 }
 
 /** "Run now": a manual run of the schedule's pipeline, whatever the overlap policy. */
-export async function runScheduleNow(db: Db, id: string): Promise<string> {
+export async function runScheduleNow(db: Db, id: string, actor: Actor = LOCAL_ACTOR): Promise<string> {
   const s = await db.schedule.findUnique({ where: { id }, select: { pipelineId: true } });
   if (!s) throw new AppError("NOT_FOUND", { userMessage: `Schedule '${id}' does not exist` });
-  return createRun(db, { pipelineId: s.pipelineId, trigger: "manual", startedBy: `run now (schedule ${id})` });
+  return createRun(db, { pipelineId: s.pipelineId, trigger: "manual", actor, auditDetail: { scheduleId: id, runNow: true } });
 }

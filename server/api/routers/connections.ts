@@ -3,11 +3,12 @@
 // a secret cannot reach the browser even by mistake (zod strips or rejects unknown keys).
 import { z } from "zod";
 import {
-  ConnectionInputSchema, ConnectionPublicSchema, createConnection, deleteConnection, findConnection, listConnections,
+  ConnectionInputSchema, ConnectionPublicSchema, createConnection, type ConnectionInput, type ConnectionPublic, deleteConnection, findConnection, listConnections,
   settingsFromInput, settingsOf, updateConnection,
 } from "../../connections/store";
 import { AppError } from "../../errors";
 import { browse, S3Failure, type S3Settings } from "../../storage/s3";
+import { recordAudit } from "../../audit/audit";
 import { publicProcedure, router } from "../trpc";
 
 const BrowseOut = z.object({
@@ -29,18 +30,41 @@ async function browseOrThrow(s: S3Settings, bucket: string, prefix: string) {
   }
 }
 
+/** What the audit keeps of a connection: never a key id, secret or token, only whether they were sent. */
+function auditFields(c: ConnectionPublic, values?: ConnectionInput): Record<string, unknown> {
+  return {
+    name: c.name, region: c.region, endpoint: c.endpoint, pathStyle: c.pathStyle, auth: c.auth,
+    ...(values ? { secretsChanged: Boolean(values.accessKeyId || values.secretAccessKey || values.sessionToken) } : {}),
+  };
+}
+
 export const connectionsRouter = router({
+  /** Admins: every field except secrets (the Connections page). */
   list: publicProcedure.output(z.array(ConnectionPublicSchema)).query(({ ctx }) => listConnections(ctx.db)),
 
+  /** Anyone who sees pipelines: the names the read and write node forms offer (and analysis checks). */
+  names: publicProcedure.output(z.array(z.object({ name: z.string() }).strict()))
+    .query(async ({ ctx }) => (await listConnections(ctx.db)).map((c) => ({ name: c.name }))),
+
   create: publicProcedure.input(ConnectionInputSchema).output(ConnectionPublicSchema)
-    .mutation(({ ctx, input }) => createConnection(ctx.db, input)),
+    .mutation(async ({ ctx, input }) => {
+      const c = await createConnection(ctx.db, input);
+      await recordAudit(ctx.db, ctx.actor, { action: "connection.create", targetType: "connection", targetId: c.id, detail: auditFields(c, input) });
+      return c;
+    }),
 
   update: publicProcedure.input(z.object({ id: z.string(), values: ConnectionInputSchema })).output(ConnectionPublicSchema)
-    .mutation(({ ctx, input }) => updateConnection(ctx.db, input.id, input.values)),
+    .mutation(async ({ ctx, input }) => {
+      const c = await updateConnection(ctx.db, input.id, input.values);
+      await recordAudit(ctx.db, ctx.actor, { action: "connection.update", targetType: "connection", targetId: c.id, detail: auditFields(c, input.values) });
+      return c;
+    }),
 
   delete: publicProcedure.input(z.object({ id: z.string() })).output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
+      const before = await findConnection(ctx.db, input.id);
       await deleteConnection(ctx.db, input.id);
+      await recordAudit(ctx.db, ctx.actor, { action: "connection.delete", targetType: "connection", targetId: input.id, detail: { name: before.name } });
       return { ok: true as const };
     }),
 

@@ -8,6 +8,9 @@ import { PipelineDocumentSchema, SCHEMA_VERSION, type PipelineDocument } from ".
 import { gatherContext } from "../../services/pipeline-context";
 import { connectionsFrom } from "../../connections/store";
 import type { Db } from "../../db";
+import type { Actor } from "../../auth/actor";
+import { pipelineScope, targetWorkspace, visiblePipeline } from "../../auth/workspace-scope";
+import { recordAudit, type AuditAction } from "../../audit/audit";
 import { publicProcedure, router } from "../trpc";
 
 const DiagnosticOut = z.object({
@@ -22,8 +25,11 @@ const DiagnosticOut = z.object({
 });
 const ColumnOut = z.object({ name: z.string(), type: z.string(), nullable: z.boolean() });
 
-const PipelineSummary = z.object({ id: z.string(), name: z.string(), version: z.number(), updatedAt: z.string() });
-const summary = (p: { id: string; name: string; version: number; updatedAt: Date }) => ({ ...p, updatedAt: p.updatedAt.toISOString() });
+const PipelineSummary = z.object({ id: z.string(), name: z.string(), version: z.number(), updatedAt: z.string(), workspaceId: z.string() });
+const summary = (p: { id: string; name: string; version: number; updatedAt: Date; workspaceId: string }) => ({
+  id: p.id, name: p.name, version: p.version, updatedAt: p.updatedAt.toISOString(), workspaceId: p.workspaceId,
+});
+const SUMMARY_SELECT = { id: true, name: true, version: true, updatedAt: true, workspaceId: true } as const;
 const PipelineOut = PipelineSummary.extend({ document: PipelineDocumentSchema });
 
 function decode(text: string): PipelineDocument {
@@ -35,22 +41,33 @@ function decode(text: string): PipelineDocument {
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "pipeline";
 
 export const pipelinesRouter = router({
-  list: publicProcedure.output(z.array(PipelineSummary)).query(async ({ ctx }) =>
-    (await ctx.db.pipeline.findMany({ select: { id: true, name: true, version: true, updatedAt: true }, orderBy: { updatedAt: "desc" } })).map(summary),
-  ),
+  /** The pipelines of the caller's workspaces (optionally of one of them), newest first. */
+  list: publicProcedure
+    .input(z.object({ workspaceId: z.string().max(200).optional() }).optional())
+    .output(z.array(PipelineSummary))
+    .query(async ({ ctx, input }) =>
+      (await ctx.db.pipeline.findMany({
+        where: { AND: [pipelineScope(ctx.actor), input?.workspaceId ? { workspaceId: input.workspaceId } : {}] },
+        select: SUMMARY_SELECT,
+        orderBy: { updatedAt: "desc" },
+      })).map(summary),
+    ),
 
   get: publicProcedure
     .input(z.object({ id: z.string() }))
     .output(PipelineOut)
     .query(async ({ ctx, input }) => {
-      const p = await ctx.db.pipeline.findUnique({ where: { id: input.id } });
+      const p = await ctx.db.pipeline.findFirst({ where: { id: input.id, ...pipelineScope(ctx.actor) } });
       if (!p) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${input.id}' does not exist` });
       return { ...summary(p), document: decode(p.document) };
     }),
 
-  /** Creates a pipeline from a name (empty graph) or an imported document (checked first). */
+  /**
+   * Creates a pipeline from a name (empty graph) or an imported document (checked first), in
+   * `workspaceId` (one of the caller's; default: the caller's first workspace, or "default").
+   */
   create: publicProcedure
-    .input(z.object({ name: z.string().min(1).max(200), document: z.unknown().optional() }))
+    .input(z.object({ name: z.string().min(1).max(200), document: z.unknown().optional(), workspaceId: z.string().max(200).optional() }))
     .output(PipelineSummary)
     .mutation(async ({ ctx, input }) => {
       let doc: PipelineDocument = { schemaVersion: SCHEMA_VERSION, id: "pipeline", name: input.name, nodes: [], edges: [] };
@@ -59,17 +76,11 @@ export const pipelinesRouter = router({
         if (!parsed.doc) throw new AppError("PIPELINE_INVALID", { userMessage: parsed.diagnostics[0]?.message ?? "Invalid pipeline", diagnostics: parsed.diagnostics });
         doc = parsed.doc;
       }
-      const base = slug(input.name);
-      let id = base;
-      for (let i = 2; await ctx.db.pipeline.findUnique({ where: { id } }); i++) id = `${base}-${i}`;
-      doc = { ...doc, id, name: input.name };
-      const text = serializeDocument(doc);
-      return summary(
-        await ctx.db.pipeline.create({
-          data: { id, name: input.name, document: text, version: 1, versions: { create: { version: 1, document: text } } },
-          select: { id: true, name: true, version: true, updatedAt: true },
-        }),
-      );
+      const workspaceId = await targetWorkspace(ctx.db, ctx.actor, input.workspaceId);
+      const id = await freeId(ctx.db, input.name);
+      const text = serializeDocument({ ...doc, id, name: input.name });
+      const action = input.document !== undefined ? "pipeline.import" : "pipeline.create";
+      return summary(await createPipeline(ctx.db, ctx.actor, { id, name: input.name, text, workspaceId }, action, {}));
     }),
 
   /** Saves a new version if `expectedVersion` is current; otherwise CONFLICT with the current version. */
@@ -82,46 +93,47 @@ export const pipelinesRouter = router({
       // Half-edited pipelines are saved (their problems show on the canvas), oversized ones are not.
       const tooLarge = [...checkPipelineCounts(doc.nodes.length, doc.edges.length), ...checkDocumentBytes(text)];
       if (tooLarge.length) throw new AppError("PIPELINE_INVALID", { userMessage: tooLarge[0].message, diagnostics: tooLarge });
-      return ctx.db.$transaction(async (tx) => {
-        const next = input.expectedVersion + 1;
-        const updated = await tx.pipeline.updateMany({
-          where: { id: input.id, version: input.expectedVersion },
-          data: { document: text, version: next, name: doc.name },
-        });
-        if (updated.count === 0) {
-          const current = await tx.pipeline.findUnique({ where: { id: input.id }, select: { version: true } });
-          if (!current) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${input.id}' does not exist` });
-          throw new AppError("CONFLICT", {
-            userMessage: `This pipeline was saved elsewhere (version ${current.version}; you edited version ${input.expectedVersion}). Reload or overwrite.`,
-          });
-        }
-        await tx.pipelineVersion.create({ data: { pipelineId: input.id, version: next, document: text } });
-        return { version: next };
-      });
+      const saved = await commitVersion(ctx.db, ctx.actor, input.id, input.expectedVersion, doc, "pipeline.save");
+      return { version: saved.version };
     }),
 
+  /** Deletes a pipeline (its versions, schedules and webhook go with it; runs stay). */
   delete: publicProcedure
     .input(z.object({ id: z.string() }))
     .output(z.object({ deleted: z.boolean() }))
-    .mutation(async ({ ctx, input }) => ({ deleted: (await ctx.db.pipeline.deleteMany({ where: { id: input.id } })).count > 0 })),
+    .mutation(async ({ ctx, input }) =>
+      ctx.db.$transaction(async (tx) => {
+        const p = await tx.pipeline.findFirst({ where: { id: input.id, ...pipelineScope(ctx.actor) }, select: { id: true, name: true, version: true, workspaceId: true } });
+        if (!p) return { deleted: false };
+        await tx.pipeline.delete({ where: { id: p.id } });
+        await recordAudit(tx, ctx.actor, {
+          action: "pipeline.delete", targetType: "pipeline", targetId: p.id, pipelineId: p.id, version: p.version, workspaceId: p.workspaceId, detail: { name: p.name },
+        });
+        return { deleted: true };
+      }),
+    ),
 
+  /** Saved versions, newest first, with who saved each (a user id, "local" in single-user mode). */
   versions: publicProcedure
     .input(z.object({ id: z.string() }))
-    .output(z.array(z.object({ version: z.number(), createdAt: z.string() })))
-    .query(async ({ ctx, input }) =>
-      (await ctx.db.pipelineVersion.findMany({ where: { pipelineId: input.id }, select: { version: true, createdAt: true }, orderBy: { version: "desc" } }))
-        .map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString() })),
-    ),
+    .output(z.array(z.object({ version: z.number(), createdAt: z.string(), savedBy: z.string(), savedByName: z.string().nullable() })))
+    .query(async ({ ctx, input }) => {
+      await visiblePipeline(ctx.db, ctx.actor, input.id);
+      const rows = await ctx.db.pipelineVersion.findMany({ where: { pipelineId: input.id }, select: { version: true, createdAt: true, savedBy: true }, orderBy: { version: "desc" } });
+      const users = await ctx.db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.savedBy))] } }, select: { id: true, name: true, email: true } });
+      const names = new Map(users.map((u) => [u.id, u.name || u.email]));
+      return rows.map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString(), savedBy: v.savedBy, savedByName: names.get(v.savedBy) ?? null }));
+    }),
 
   /** Renames a pipeline: a new version whose document carries the new name (CONFLICT if stale). */
   rename: publicProcedure
     .input(z.object({ id: z.string(), name: z.string().trim().min(1).max(200), expectedVersion: z.number().int().optional() }))
     .output(PipelineSummary)
     .mutation(async ({ ctx, input }) => {
-      const p = await ctx.db.pipeline.findUnique({ where: { id: input.id } });
+      const p = await ctx.db.pipeline.findFirst({ where: { id: input.id, ...pipelineScope(ctx.actor) } });
       if (!p) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${input.id}' does not exist` });
       const doc = { ...decode(p.document), name: input.name };
-      return summary(await commitVersion(ctx.db, input.id, input.expectedVersion ?? p.version, doc));
+      return summary(await commitVersion(ctx.db, ctx.actor, input.id, input.expectedVersion ?? p.version, doc, "pipeline.rename", { from: p.name, to: input.name }));
     }),
 
   /** Copies a pipeline (current document) under a new id and name "<name> (copy)". */
@@ -129,17 +141,13 @@ export const pipelinesRouter = router({
     .input(z.object({ id: z.string(), name: z.string().trim().min(1).max(200).optional() }))
     .output(PipelineSummary)
     .mutation(async ({ ctx, input }) => {
-      const p = await ctx.db.pipeline.findUnique({ where: { id: input.id } });
+      const p = await ctx.db.pipeline.findFirst({ where: { id: input.id, ...pipelineScope(ctx.actor) } });
       if (!p) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${input.id}' does not exist` });
       const name = input.name ?? `${p.name} (copy)`;
       const id = await freeId(ctx.db, name);
       const text = serializeDocument({ ...decode(p.document), id, name });
-      return summary(
-        await ctx.db.pipeline.create({
-          data: { id, name, document: text, version: 1, versions: { create: { version: 1, document: text } } },
-          select: { id: true, name: true, version: true, updatedAt: true },
-        }),
-      );
+      // the copy stays in the original's workspace
+      return summary(await createPipeline(ctx.db, ctx.actor, { id, name, text, workspaceId: p.workspaceId }, "pipeline.duplicate", { from: p.id, fromVersion: p.version }));
     }),
 
   /** Restores an old version by saving its document as a new version (CONFLICT if `expectedVersion` is stale). */
@@ -147,10 +155,11 @@ export const pipelinesRouter = router({
     .input(z.object({ id: z.string(), version: z.number().int(), expectedVersion: z.number().int() }))
     .output(PipelineOut)
     .mutation(async ({ ctx, input }) => {
+      await visiblePipeline(ctx.db, ctx.actor, input.id);
       const old = await ctx.db.pipelineVersion.findUnique({ where: { pipelineId_version: { pipelineId: input.id, version: input.version } } });
       if (!old) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${input.id}' has no version ${input.version}` });
       const doc = { ...decode(old.document), id: input.id };
-      const saved = await commitVersion(ctx.db, input.id, input.expectedVersion, doc);
+      const saved = await commitVersion(ctx.db, ctx.actor, input.id, input.expectedVersion, doc, "pipeline.restore", { restoredVersion: input.version });
       return { ...summary(saved), document: doc };
     }),
 
@@ -180,21 +189,39 @@ export const pipelinesRouter = router({
     }),
 });
 
-/** Writes `doc` as version expectedVersion + 1, or throws CONFLICT / NOT_FOUND. */
-async function commitVersion(database: Db, id: string, expectedVersion: number, doc: PipelineDocument) {
+/**
+ * Writes `doc` as version expectedVersion + 1 (saved by `actor`, audited as `action` in the same
+ * transaction), or throws CONFLICT / NOT_FOUND (also for a pipeline of another workspace).
+ */
+async function commitVersion(database: Db, actor: Actor, id: string, expectedVersion: number, doc: PipelineDocument, action: AuditAction, detail: Record<string, unknown> = {}) {
   const text = serializeDocument({ ...doc, id });
   return database.$transaction(async (tx) => {
     const next = expectedVersion + 1;
-    const updated = await tx.pipeline.updateMany({ where: { id, version: expectedVersion }, data: { document: text, version: next, name: doc.name } });
+    const scope = pipelineScope(actor);
+    const updated = await tx.pipeline.updateMany({ where: { id, version: expectedVersion, ...scope }, data: { document: text, version: next, name: doc.name } });
     if (updated.count === 0) {
-      const current = await tx.pipeline.findUnique({ where: { id }, select: { version: true } });
+      const current = await tx.pipeline.findFirst({ where: { id, ...scope }, select: { version: true } });
       if (!current) throw new AppError("NOT_FOUND", { userMessage: `Pipeline '${id}' does not exist` });
       throw new AppError("CONFLICT", {
         userMessage: `This pipeline was saved elsewhere (version ${current.version}; you edited version ${expectedVersion}). Reload or overwrite.`,
       });
     }
-    await tx.pipelineVersion.create({ data: { pipelineId: id, version: next, document: text } });
-    return tx.pipeline.findUniqueOrThrow({ where: { id }, select: { id: true, name: true, version: true, updatedAt: true } });
+    await tx.pipelineVersion.create({ data: { pipelineId: id, version: next, document: text, savedBy: actor.id } });
+    const saved = await tx.pipeline.findUniqueOrThrow({ where: { id }, select: SUMMARY_SELECT });
+    await recordAudit(tx, actor, { action, targetType: "pipeline", targetId: id, pipelineId: id, version: next, workspaceId: saved.workspaceId, detail });
+    return saved;
+  });
+}
+
+/** Inserts a pipeline at version 1 with its first version and audit row, in one transaction. */
+async function createPipeline(database: Db, actor: Actor, p: { id: string; name: string; text: string; workspaceId: string }, action: AuditAction, detail: Record<string, unknown>) {
+  return database.$transaction(async (tx) => {
+    const created = await tx.pipeline.create({
+      data: { id: p.id, name: p.name, document: p.text, workspaceId: p.workspaceId, version: 1, versions: { create: { version: 1, document: p.text, savedBy: actor.id } } },
+      select: SUMMARY_SELECT,
+    });
+    await recordAudit(tx, actor, { action, targetType: "pipeline", targetId: p.id, pipelineId: p.id, version: 1, workspaceId: p.workspaceId, detail: { name: p.name, ...detail } });
+    return created;
   });
 }
 

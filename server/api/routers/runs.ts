@@ -7,6 +7,7 @@ import { monitorHandle } from "../../runs/monitor-handle";
 import { cancelRun, createRun, getRun, listRuns, retryRun } from "../../runs/service";
 import { loadSnapshot, RUN_STATES, RunSnapshotSchema, RunSummarySchema, snapshotKey, TERMINAL_RUN_STATES } from "../../runs/snapshot";
 import { AppError } from "../../errors";
+import { runScope, visiblePipeline, visibleRun } from "../../auth/workspace-scope";
 import { publicProcedure, router } from "../trpc";
 
 const RunId = z.object({ runId: z.string().min(1).max(200) });
@@ -42,33 +43,44 @@ export const runsRouter = router({
     .output(z.object({ runId: z.string() }))
     .mutation(async ({ ctx, input }) => {
       ensureDevMonitor();
-      return { runId: await createRun(ctx.db, { ...input, trigger: "manual" }) };
+      await visiblePipeline(ctx.db, ctx.actor, input.pipelineId);
+      return { runId: await createRun(ctx.db, { ...input, trigger: "manual", actor: ctx.actor }) };
     }),
 
   cancel: publicProcedure
     .input(RunId)
     .output(z.object({ state: z.enum(RUN_STATES) }))
-    .mutation(async ({ ctx, input }) => ({ state: await cancelRun(ctx.db, rayClient(3_000), input.runId) })),
+    .mutation(async ({ ctx, input }) => {
+      await visibleRun(ctx.db, ctx.actor, input.runId);
+      return { state: await cancelRun(ctx.db, rayClient(3_000), input.runId, ctx.actor) };
+    }),
 
   /** A new run (trigger "retry") of the same pipeline version as an ended run. */
   retry: publicProcedure
     .input(RunId)
     .output(z.object({ runId: z.string() }))
-    .mutation(async ({ ctx, input }) => ({ runId: await retryRun(ctx.db, input.runId) })),
+    .mutation(async ({ ctx, input }) => {
+      await visibleRun(ctx.db, ctx.actor, input.runId);
+      return { runId: await retryRun(ctx.db, input.runId, ctx.actor) };
+    }),
 
-  get: publicProcedure.input(RunId).output(RunSnapshotSchema).query(({ ctx, input }) => getRun(ctx.db, input.runId)),
+  get: publicProcedure.input(RunId).output(RunSnapshotSchema).query(async ({ ctx, input }) => {
+    await visibleRun(ctx.db, ctx.actor, input.runId);
+    return getRun(ctx.db, input.runId);
+  }),
 
   /** Newest first, with durations. */
   list: publicProcedure
     .input(z.object({ pipelineId: z.string().optional(), state: z.enum(RUN_STATES).optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
     .output(z.array(RunSummarySchema))
-    .query(({ ctx, input }) => listRuns(ctx.db, input ?? {})),
+    .query(async ({ ctx, input }) => listRuns(ctx.db, { ...input, scope: await runScope(ctx.db, ctx.actor) })),
 
   /**
    * Snapshots of a run (run + stages) whenever they change, from the database; ends after the
    * final state. Each snapshot is validated against RunSnapshotSchema before it is sent.
    */
   watch: publicProcedure.input(RunId).subscription(async function* ({ ctx, input, signal }) {
+    await visibleRun(ctx.db, ctx.actor, input.runId);
     let last = "";
     for (;;) {
       const snap = await loadSnapshot(ctx.db, input.runId);
