@@ -1,9 +1,10 @@
 // The app's process: migrates the database, starts and supervises the embedded Ray head (unless
-// RAY_ADDRESS points at a cluster), serves the Next.js app on 127.0.0.1, and on exit stops
+// RAY_ADDRESS points at a cluster), serves the Next.js app on 127.0.0.1 (other addresses only with sign-in on), and on exit stops
 // what it started. `npm start` runs this after setup.
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import { bindRefusal, signInEnabled } from "./auth/settings";
 import { db } from "./db";
 import { env } from "./env";
 import type { LocalRay } from "./runner/local-ray";
@@ -20,11 +21,10 @@ const log = (m: string) => console.log(`[app] ${m}`);
 async function main() {
   const e = env();
   process.env.ETL_BASE_DIR ??= e.ETL_ROOT;
-  if (e.HOST !== "127.0.0.1" && e.HOST !== "localhost" && e.HOST !== "::1") {
-    // Pipelines run arbitrary Python on the cluster: never expose an unauthenticated app.
-    throw new Error(`Refusing to bind to ${e.HOST}: this build has no sign-in; bind to 127.0.0.1.`);
-  }
   db(); // migrate before serving
+  // Pipelines run arbitrary Python on the cluster: never expose an app without sign-in.
+  const refused = bindRefusal(e.HOST, await signInEnabled(db()));
+  if (refused) throw new Error(refused);
   let ray: LocalRay | null = null;
   if (e.RAY_ADDRESS) {
     log(`using Ray at ${e.RAY_ADDRESS}`);

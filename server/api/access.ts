@@ -65,6 +65,14 @@ export const PROCEDURE_ROLES = {
   "connections.delete": "admin",
   "connections.test": "admin",
   "audit.list": "admin",
+  "admin.overview": "admin",
+  "admin.setRole": "admin",
+  "admin.removeUser": "admin",
+  "admin.createWorkspace": "admin",
+  "admin.setMember": "admin",
+  "admin.invite": "admin",
+  "admin.revokeInvitation": "admin",
+  "admin.enableSignIn": "admin",
 } as const satisfies Record<string, Role>;
 
 export type ProcedurePath = keyof typeof PROCEDURE_ROLES;

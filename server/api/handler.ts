@@ -12,7 +12,7 @@ export interface TrpcHandlerOptions {
   /** The router to serve (default: the app's). */
   readonly router?: AnyTRPCRouter;
   /** The context per request (default: the app's database). */
-  readonly createContext?: () => Context;
+  readonly createContext?: (req: Request) => Context | Promise<Context>;
   /** Largest request body in bytes (default: ETL_MAX_REQUEST_BYTES, see server/limits.ts). */
   readonly maxBodyBytes?: number;
   /** Host names the app answers to (default: loopback plus ETL_ALLOWED_HOSTS). */
@@ -36,7 +36,7 @@ export function createTrpcHandler(opts: TrpcHandlerOptions = {}): (req: Request)
       createContext: ({ req: seen }) => {
         const refused = checkRequest(seen, maxBodyBytes, hosts);
         if (refused) throw refused;
-        return makeContext();
+        return makeContext(seen);
       },
       // Procedures log their own internal errors (trpc.ts); a context that failed to build
       // (say, the database cannot be opened) is logged here, as the user only reads "see the log".
