@@ -7,6 +7,7 @@ import next from "next";
 import { bindRefusal, signInEnabled } from "./auth/settings";
 import { db } from "./db";
 import { env } from "./env";
+import { rateRules } from "./api/rate-limit";
 import type { LocalRay } from "./runner/local-ray";
 import { localRayFromEnv, rayClient } from "./runner/ray-service";
 import { runConfig } from "./runs/config";
@@ -21,6 +22,7 @@ const log = (m: string) => console.log(`[app] ${m}`);
 async function main() {
   const e = env();
   process.env.ETL_BASE_DIR ??= e.ETL_ROOT;
+  rateRules(); // a malformed ETL_PREVIEW_RATE_LIMIT / ETL_RUN_RATE_LIMIT stops startup with its name and the format
   db(); // migrate before serving
   // Pipelines run arbitrary Python on the cluster: never expose an app without sign-in.
   const refused = bindRefusal(e.HOST, await signInEnabled(db()));
