@@ -1,6 +1,6 @@
 "use client";
 // Version history: every saved version, newest first; restoring one saves its document as a
-// new version (nothing is rewritten), and the canvas shows it.
+// new version (nothing is rewritten), and the canvas shows it. Each version shows who saved it.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { relativeTime } from "@/lib/time";
@@ -35,6 +35,7 @@ export function HistoryPanel({ pipelineId, autosave }: { pipelineId: string; aut
         <li key={v.version} className={v.version === autosave.version ? "current" : ""}>
           <span className="v-no">v{v.version}</span>
           <span className="muted">{relativeTime(v.createdAt)}</span>
+          <span className="muted small" title={v.savedBy}>by {v.savedBy === "local" ? "you (local)" : v.savedByName ?? v.savedBy}</span>
           {v.version === autosave.version ? (
             <span className="tag">current</span>
           ) : (

@@ -15,25 +15,31 @@ import { previewStore, usePreviewView, type PreviewTab } from "./preview-store";
 import { usePreview } from "./use-preview";
 import "./preview.css";
 
+/** The server refused the preview for the per-user limit; its message says when to retry. */
+const isRateLimited = (e: unknown) => (e as { data?: { appCode?: string | null } } | null)?.data?.appCode === "E_RATE_LIMITED";
+
 const plural = (n: number, one: string) => `${n.toLocaleString("en-US")} ${one}${n === 1 ? "" : "s"}`;
 
 export function PreviewPanel() {
   const { store, focusNode } = useEditor();
   const doc = useEditorSelector(store, (s) => s.doc);
   const selected = useEditorSelector(store, (s) => s.selectedNodes);
+  const dragging = useEditorSelector(store, (s) => s.dragging !== null);
   const view = usePreviewView(doc.id);
   const node = view.nodeId ? doc.nodes.find((n) => n.id === view.nodeId) ?? null : null;
 
-  // Clicking a node (a new single selection) opens its preview.
+  // Clicking a node (a new single selection) opens its preview. Grabbing a node to drag it
+  // selects it too: its preview opens on the drop, so loading it never stalls the drag.
   const lastSelected = useRef<string | null>(null);
   useEffect(() => {
+    if (dragging) return;
     const one = selected.length === 1 ? selected[0] : null;
     if (one && one !== lastSelected.current) {
       const n = store.doc.nodes.find((x) => x.id === one);
       previewStore.show(store.doc.id, one, { source: n?.kind === "read-parquet" });
     }
     lastSelected.current = one;
-  }, [selected, store]);
+  }, [selected, dragging, store]);
 
   // P toggles the preview of the selected node.
   useEffect(() => {
@@ -90,7 +96,9 @@ function OpenPanel({ nodeId, tab, onFocusNode }: { nodeId: string; tab: PreviewT
       <div className="pv-content" role="tabpanel" aria-label={tab === "rows" ? "Preview rows" : tab === "schema" ? "Preview schema" : "Preview dataset"}>
         {tab === "dataset" && isSource ? <DatasetFacts path={node.kind === "read-parquet" ? node.params.path : ""} connection={node.kind === "read-parquet" ? node.params.connection : undefined} /> : null}
         {tab !== "dataset" && result && !result.ok ? <PreviewErrorView result={result} onFocusNode={onFocusNode} /> : null}
-        {tab !== "dataset" && q.error ? <div className="alert bad pv-alert" role="alert">The preview request failed: {q.error.message}</div> : null}
+        {tab !== "dataset" && q.error ? (
+          <div className="alert bad pv-alert" role="alert">{isRateLimited(q.error) ? q.error.message : `The preview request failed: ${q.error.message}`}</div>
+        ) : null}
         {tab === "rows" && result?.ok ? (
           result.rows.length ? <DataGrid columns={result.columns} rows={result.rows} label={`Sample rows after ${nodeId}`} /> : <p className="panel-empty muted">No rows came out of this node on the sample.</p>
         ) : null}

@@ -85,7 +85,8 @@ describe("through the API", () => {
   it("refuses the call over the limit with TOO_MANY_REQUESTS and when to retry; other actors and paths go on", async () => {
     const a = createCaller({ db: database, actor: viewer("a") });
     for (let i = 0; i < 3; i++) expect((await a.sources.facts({ path: "data/none" })).ok).toBe(false);
-    const e = await a.sources.sample({ path: "data/none" }).catch((x: unknown) => x as { code: string; message: string; cause: unknown });
+    const e = await a.sources.sample({ path: "data/none" }).then(() => null, (x: unknown) => x as { code: string; message: string; cause: unknown });
+    if (!e) throw new Error("the fourth preview call was not refused");
     expect(e.code).toBe("TOO_MANY_REQUESTS");
     expect((e.cause as AppError).code).toBe("E_RATE_LIMITED");
     expect(e.message).toMatch(/^Too many previews: at most 3 per 60 s\. Try again in \d+ s\.$/);

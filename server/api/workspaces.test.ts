@@ -20,7 +20,7 @@ let database: Db;
 const alice: Actor = { id: "u-alice", email: "alice@example.com", name: "Alice", role: "runner", workspaceIds: ["ws-a"] };
 const bob: Actor = { id: "u-bob", email: "bob@example.com", name: "Bob", role: "runner", workspaceIds: ["ws-b"] };
 const as = (a: Actor) => createCaller({ db: database, actor: a });
-const empty = (id: string, name: string) => ({ schemaVersion: 1, id, name, nodes: [], edges: [] });
+const empty = (id: string, name: string) => ({ schemaVersion: 1 as const, id, name, nodes: [], edges: [] });
 let bobPipeline: string;
 let bobRun: string;
 
@@ -63,8 +63,9 @@ describe("workspaces", () => {
     expect((await as(LOCAL_ACTOR).pipelines.list()).map((p) => p.id)).toContain(bobPipeline);
     expect((await as(LOCAL_ACTOR).pipelines.list({ workspaceId: "ws-b" })).every((p) => p.workspaceId === "ws-b")).toBe(true);
     const notFound = { code: "NOT_FOUND" };
-    const missing = await A.pipelines.get({ id: "no-such-pipeline" }).catch((e: Error) => e.message);
-    const hidden = await A.pipelines.get({ id: bobPipeline }).catch((e: Error) => e.message);
+    const message = (p: Promise<unknown>) => p.then(() => "found", (e: Error) => e.message);
+    const missing = await message(A.pipelines.get({ id: "no-such-pipeline" }));
+    const hidden = await message(A.pipelines.get({ id: bobPipeline }));
     expect(hidden).toBe(missing.replace("no-such-pipeline", bobPipeline)); // same answer: existence does not leak
     await expect(A.pipelines.versions({ id: bobPipeline })).rejects.toMatchObject(notFound);
     await expect(A.pipelines.save({ id: bobPipeline, expectedVersion: 1, document: empty(bobPipeline, "hijack") })).rejects.toMatchObject(notFound);
