@@ -2,11 +2,15 @@
 // Autosave: every document change is saved ~800 ms after the last edit through pipelines.save
 // with the version this tab last saw. A stale version comes back as CONFLICT: saving stops and
 // the user chooses Reload (discard mine) or Overwrite (save mine over theirs). Never silent.
+// Any other failure keeps the edit (unsaved, guarded by the leave-page prompt) and shows "Not
+// saved" with Retry; a passing failure (database busy, server unreachable: save-retry.ts) is
+// also retried by itself with a growing delay until it goes through.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { PipelineDocument } from "@/server/pipeline";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
+import { autoRetryDelay } from "./save-retry";
 import type { EditorStore } from "./store";
 
 export type SaveStatus = "saved" | "pending" | "saving" | "conflict" | "error";
@@ -40,6 +44,12 @@ export function useAutosave(store: EditorStore, id: string, initialVersion: numb
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const inFlight = useRef(false);
   const halted = useRef(false);
+  const retryTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const retries = useRef(0);
+  const cancelRetry = () => {
+    if (retryTimer.current) clearTimeout(retryTimer.current);
+    retryTimer.current = null;
+  };
 
   const invalidate = useCallback(() => {
     void queryClient.invalidateQueries({ queryKey: trpc.pipelines.versions.queryKey({ id }) });
@@ -62,6 +72,7 @@ export function useAutosave(store: EditorStore, id: string, initialVersion: numb
       setVersion(res.version);
       setError(null);
       halted.current = false;
+      retries.current = 0;
       invalidate();
       inFlight.current = false;
       if (store.doc !== doc) schedule();
@@ -73,8 +84,20 @@ export function useAutosave(store: EditorStore, id: string, initialVersion: numb
         setStatus("conflict");
         setError(e instanceof Error ? e.message : String(e));
       } else {
+        const message = e instanceof Error ? e.message : "Saving failed";
+        const delay = autoRetryDelay(e, retries.current);
         setStatus("error");
-        setError(e instanceof Error ? e.message : "Saving failed");
+        setError(delay === null ? message : `${message} (trying again in ${Math.round(delay / 1000)} s)`);
+        cancelRetry();
+        if (delay !== null) {
+          retries.current += 1;
+          retryTimer.current = setTimeout(() => {
+            retryTimer.current = null;
+            if (!halted.current) return; // saved or reloaded meanwhile
+            halted.current = false;
+            void flush();
+          }, delay);
+        }
       }
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -100,10 +123,14 @@ export function useAutosave(store: EditorStore, id: string, initialVersion: numb
     return () => window.removeEventListener("beforeunload", onBeforeUnload);
   }, [store]);
 
-  useEffect(() => () => { if (timer.current) clearTimeout(timer.current); }, []);
+  useEffect(() => () => {
+    if (timer.current) clearTimeout(timer.current);
+    if (retryTimer.current) clearTimeout(retryTimer.current);
+  }, []);
 
   const reload = useCallback(async () => {
     const fresh = await client.pipelines.get.query({ id });
+    cancelRetry();
     saved.current = fresh.document;
     versionRef.current = fresh.version;
     halted.current = false;
@@ -121,6 +148,7 @@ export function useAutosave(store: EditorStore, id: string, initialVersion: numb
   }, [client, id, flush]);
 
   const retry = useCallback(() => {
+    cancelRetry();
     halted.current = false;
     void flush();
   }, [flush]);
