@@ -1,11 +1,12 @@
 "use client";
 // The pipelines page: list (name, last edit, last run), create, rename, duplicate, delete with
 // confirmation, import a pipeline JSON file (checked in the browser first: nothing is saved
-// unless it parses) and export to a file.
+// unless it parses) and export to a file. With more than one workspace, a workspace column and
+// filter, and "New pipeline" asks which workspace (the server checks it is one of the caller's).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import { parseDocument, serializeDocument, type Diagnostic } from "@/server/pipeline";
 import { Dialog } from "@/components/ui/dialog";
 import { ToastProvider, useToast } from "@/components/ui/toast";
@@ -14,7 +15,7 @@ import { relativeTime } from "@/lib/time";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
 import "@/components/ui/theme.css";
 
-type Row = { id: string; name: string; version: number; updatedAt: string };
+type Row = { id: string; name: string; version: number; updatedAt: string; workspaceId: string };
 
 export function PipelinesPage() {
   return (
@@ -31,7 +32,12 @@ function PipelinesList() {
   const router = useRouter();
   const toast = useToast();
   const health = useQuery(trpc.health.check.queryOptions(undefined, { refetchInterval: 10_000 }));
-  const pipelines = useQuery(trpc.pipelines.list.queryOptions());
+  const workspaces = useQuery(trpc.workspaces.mine.queryOptions());
+  const multi = (workspaces.data?.length ?? 0) > 1;
+  const wsName = new Map((workspaces.data ?? []).map((w) => [w.id, w.name]));
+  const [wsFilter, setWsFilter] = useState("");
+  const [newWs, setNewWs] = useState("");
+  const pipelines = useQuery(trpc.pipelines.list.queryOptions(wsFilter ? { workspaceId: wsFilter } : undefined));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.pipelines.list.queryKey() });
   const create = useMutation(trpc.pipelines.create.mutationOptions({ onSuccess: refresh }));
   const rename = useMutation(trpc.pipelines.rename.mutationOptions({ onSuccess: refresh }));
@@ -52,7 +58,7 @@ function PipelinesList() {
       return;
     }
     try {
-      const created = await create.mutateAsync({ name: parsed.doc.name, document: parsed.doc });
+      const created = await create.mutateAsync({ name: parsed.doc.name, document: parsed.doc, ...(wsFilter ? { workspaceId: wsFilter } : {}) });
       toast(`Imported “${created.name}” as ${created.id}`, "success");
     } catch (e) {
       setImportError({ file: file.name, diagnostics: [{ code: "E_DOC_INVALID", severity: "error", message: e instanceof Error ? e.message : String(e) }] });
@@ -73,6 +79,12 @@ function PipelinesList() {
       <div className="page-head">
         <h1>Pipelines</h1>
         <div className="bar-spacer" />
+        {multi ? (
+          <select className="input" style={{ width: "auto" }} aria-label="Workspace filter" value={wsFilter} onChange={(e) => setWsFilter(e.target.value)}>
+            <option value="">All workspaces</option>
+            {workspaces.data!.map((w) => <option key={w.id} value={w.id}>{w.name}</option>)}
+          </select>
+        ) : null}
         <label className="btn">
           Import pipeline JSON
           <input
@@ -110,7 +122,7 @@ function PipelinesList() {
       ) : null}
       {pipelines.data && pipelines.data.length > 0 ? (
         <table className="list-table">
-          <thead><tr><th>Name</th><th>Last edit</th><th>Last run</th><th>Version</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
+          <thead><tr><th>Name</th>{multi ? <th>Workspace</th> : null}<th>Last edit</th><th>Last run</th><th>Version</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
             {pipelines.data.map((p) => (
               <tr key={p.id} aria-label={`${p.name} (${p.id})`}>
@@ -118,6 +130,7 @@ function PipelinesList() {
                   <Link href={`/pipelines/${encodeURIComponent(p.id)}`} className="row-link">{p.name}</Link>
                   <div className="muted small mono">{p.id}</div>
                 </td>
+                {multi ? <td>{wsName.get(p.workspaceId) ?? p.workspaceId}</td> : null}
                 <td title={new Date(p.updatedAt).toLocaleString()}>{relativeTime(p.updatedAt)}</td>
                 <td><span className="run-state never">never run</span></td>
                 <td>v{p.version}</td>
@@ -139,8 +152,17 @@ function PipelinesList() {
 
       <NameDialog
         open={creating} title="New pipeline" action="Create" initial="" onClose={() => setCreating(false)}
+        extra={multi ? (
+          <label className="field">
+            <span className="field-label">Workspace</span>
+            <select className="input" value={newWs || wsFilter || workspaces.data![0].id} onChange={(e) => setNewWs(e.target.value)}>
+              {workspaces.data!.map((w) => <option key={w.id} value={w.id}>{w.name}</option>)}
+            </select>
+          </label>
+        ) : null}
         onSubmit={async (name) => {
-          const p = await create.mutateAsync({ name });
+          const workspaceId = multi ? newWs || wsFilter || workspaces.data![0].id : undefined;
+          const p = await create.mutateAsync({ name, ...(workspaceId ? { workspaceId } : {}) });
           setCreating(false);
           router.push(`/pipelines/${encodeURIComponent(p.id)}`);
         }}
@@ -171,7 +193,7 @@ function PipelinesList() {
   );
 }
 
-function NameDialog(props: { open: boolean; title: string; action: string; initial: string; onClose: () => void; onSubmit: (name: string) => Promise<void> }) {
+function NameDialog(props: { open: boolean; title: string; action: string; initial: string; extra?: ReactNode; onClose: () => void; onSubmit: (name: string) => Promise<void> }) {
   const [name, setName] = useState(props.initial);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -203,6 +225,7 @@ function NameDialog(props: { open: boolean; title: string; action: string; initi
           <span className="field-label">Name</span>
           <input className="input" autoFocus value={name} onChange={(e) => setName(e.target.value)} maxLength={200} />
         </label>
+        {props.extra}
         {error ? <p className="field-error error" role="alert">{error}</p> : null}
         <div className="dialog-footer">
           <button type="button" className="btn" onClick={props.onClose}>Cancel</button>
