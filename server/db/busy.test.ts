@@ -3,7 +3,9 @@
 // with a clear, stable error (E_DB_BUSY, HTTP 503), the pipeline keeps its previous version, and
 // a retry once the lock is gone succeeds. Real SQLite files; the lock is held by a separate
 // process, since better-sqlite3 waits for a lock synchronously (this process cannot release it).
-import { spawn, type ChildProcess } from "node:child_process";
+// The background loops (scheduler, run monitor) log a pass that hit the lock and do the work on
+// the next pass: nothing fired twice, nothing lost, the process keeps going.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +14,10 @@ import { LOCAL_ACTOR } from "../auth/actor";
 import { createTrpcHandler } from "../api/handler";
 import { createCaller } from "../api/root";
 import { createDb, type Db } from "../db";
+import type { RayJobInfo, RayJobsClient, SubmitRequest } from "../runner/ray-jobs";
+import { RunMonitor } from "../runs/monitor";
+import { Scheduler } from "../scheduler/scheduler";
+import { createSchedule } from "../scheduler/schedules";
 import { DB_BUSY_MESSAGE, isDbBusy, SQLITE_BUSY_TIMEOUT_MS } from "./busy";
 
 const root = path.resolve(__dirname, "../..");
@@ -23,6 +29,9 @@ let caller: ReturnType<typeof createCaller>;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "etl-busy-"));
   file = path.join(dir, "app.db");
+  // scheduled runs compile against the data they read
+  execFileSync(path.join(root, ".venv", "bin", "python"), [path.join(root, "scripts", "gen_reviews.py"), "--rows", "2000", "--out", path.join(dir, "data", "reviews")]);
+  process.env.ETL_BASE_DIR = dir;
   database = createDb(`file:${file}`, root);
   caller = createCaller({ db: database, actor: LOCAL_ACTOR });
 });
@@ -117,4 +126,58 @@ describe("a busy database", () => {
     expect(isDbBusy(new Error("SQLITE_BUSY in a message only"))).toBe(false);
     expect(isDbBusy(null)).toBe(false);
   });
+});
+
+/** Ray's Jobs API as far as the monitor uses it: accepts submissions, reports them pending. */
+class AcceptingRay {
+  readonly address = "http://127.0.0.1:9";
+  readonly submitted: string[] = [];
+  async uploadPackage() { return "gcs://_ray_pkg_x.zip"; }
+  async submit(req: SubmitRequest) { this.submitted.push(req.submissionId); return { submission_id: req.submissionId }; }
+  async get(id: string): Promise<RayJobInfo | null> {
+    return this.submitted.includes(id) ? { submission_id: id, job_id: null, status: "PENDING", message: null, start_time: 1_000, end_time: null } : null;
+  }
+  async logs() { return ""; }
+  async stop() { return true; }
+}
+
+describe("the background loops on a busy database", () => {
+  it("the scheduler logs the slot it could not fire and fires it once on the next tick; the monitor submits the run once the lock is gone", async () => {
+    const example = JSON.parse(fs.readFileSync(path.join(root, "examples", "reviews.pipeline.json"), "utf8"));
+    const { id: pipelineId } = await caller.pipelines.create({ name: "Scheduled while busy", document: example });
+    let clock = new Date("2026-06-01T00:00:00Z");
+    const logs: string[] = [];
+    const scheduler = new Scheduler({ db: database, now: () => clock, log: (m) => logs.push(m) });
+    const schedule = await createSchedule(database, pipelineId, { cron: "0 * * * *", timezone: "UTC", enabled: true, overlap: "queue" }, clock);
+    const ray = new AcceptingRay();
+    const monitor = new RunMonitor({ db: database, client: ray as unknown as RayJobsClient, root, baseDir: dir, config: { ETL_MAX_CONCURRENT_RUNS: 2 }, log: (m) => logs.push(m) });
+    clock = new Date("2026-06-01T01:00:05Z"); // the 01:00 slot is due
+
+    const { released } = await holdLock(SQLITE_BUSY_TIMEOUT_MS + 1500);
+    expect(await scheduler.tick()).toEqual([]); // waited, gave up this tick, did not throw
+    expect(logs.some((m) => m.startsWith(`schedule ${schedule.id} not fired: `))).toBe(true);
+    expect(await database.scheduleFire.count({ where: { scheduleId: schedule.id } })).toBe(0);
+    expect(await released).toBe(0);
+
+    const fired = await scheduler.tick();
+    expect(fired).toEqual([expect.objectContaining({ scheduleId: schedule.id, outcome: "started", late: false })]);
+    expect(await scheduler.tick()).toEqual([]); // once
+    const runs = await database.run.findMany({ where: { pipelineId } });
+    expect(runs.map((r) => r.state)).toEqual(["queued"]);
+
+    // the monitor's pass hits the lock: logged, nothing thrown, the run still queued
+    const second = await holdLock(SQLITE_BUSY_TIMEOUT_MS + 1500);
+    logs.length = 0;
+    await monitor.tick();
+    await monitor.drain();
+    expect(logs.some((m) => m.startsWith("monitor pass failed: "))).toBe(true);
+    expect(ray.submitted).toEqual([]);
+    expect((await database.run.findUniqueOrThrow({ where: { id: runs[0].id } })).state).toBe("queued");
+    expect(await second.released).toBe(0);
+
+    await monitor.tick();
+    await monitor.drain();
+    expect(ray.submitted).toEqual([runs[0].id]);
+    expect((await database.run.findUniqueOrThrow({ where: { id: runs[0].id } })).state).not.toBe("queued");
+  }, 90_000);
 });

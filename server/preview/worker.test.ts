@@ -1,4 +1,4 @@
-// The real preview worker (Python, a local Ray) under its supervisor: rows come back, a UDF
+// The real preview worker (Python, Ray Data without a Ray cluster) under its supervisor: rows come back, a UDF
 // that raises is pinned to its node and line, a UDF that never ends is stopped at the time
 // limit (the worker is killed and restarted, the node says so) and the next preview works.
 import fs from "node:fs";
@@ -10,7 +10,7 @@ import { genReviews, REPO_ROOT, tempDir } from "../storage/testing";
 import { PreviewService } from "./service";
 import { PreviewWorker } from "./worker";
 
-const START = 600_000; // Ray start-up on a busy 2-core machine
+const START = 600_000; // Python importing Ray Data on a busy 2-core machine, with a margin
 let base: { dir: string; cleanup: () => void };
 let worker: PreviewWorker;
 let svc: PreviewService;

@@ -2,6 +2,8 @@
 // `python -m etl_runtime.preview.worker` in its own process group, speaks JSON lines over its
 // stdin/stdout, runs one request at a time (a FIFO queue), kills the whole group when a
 // request overruns its time limit, and starts a fresh worker after a kill or a crash.
+// The worker starts no Ray cluster (it runs Ray Data's operators in its own process): it is
+// ready once Python has imported Ray Data, a few seconds at most.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
@@ -18,13 +20,16 @@ export interface WorkerError {
 
 export type WorkerReply<T = unknown> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: WorkerError };
 
-/** What the worker says once Ray is up and warm. */
+/** What the worker says once it can answer (Ray Data imported; no Ray cluster is started). */
 export interface WorkerReady {
   readonly pid: number;
   readonly rayVersion: string;
-  readonly rayInitMs: number;
-  readonly warmMs: number;
+  /** Importing Ray Data and the preview code, in Python. */
+  readonly importMs: number;
+  /** From the worker's main() to ready, in Python. */
   readonly startMs: number;
+  /** From spawn to the ready line, as the supervisor saw it (Python's own start-up included). */
+  readonly spawnMs: number;
 }
 
 export interface PreviewWorkerOptions {
@@ -34,7 +39,7 @@ export interface PreviewWorkerOptions {
   readonly runtimeDir?: string;
   /** ETL_BASE_DIR of the worker: where relative read paths resolve (default: the server's). */
   readonly baseDir: string;
-  /** Longest wait for the worker to start Ray and warm up (default 180 s: a busy machine). */
+  /** Longest wait for the worker to import Ray Data and say it is ready (default 180 s: a busy machine). */
   readonly startTimeoutMs?: number;
   /** After a request's deadline, how long to wait for the worker to name the stuck UDF. */
   readonly stuckGraceMs?: number;
@@ -138,7 +143,8 @@ export class PreviewWorker {
       ...this.opts.env,
     });
     this.stats.starts++;
-    // Its own process group: Ray's processes (GCS, raylet, ...) join it, so one kill stops all.
+    // Its own process group, so one kill also stops anything a UDF started.
+    const spawnedAt = performance.now();
     const child = spawn(this.opts.python ?? pythonBin(), ["-m", "etl_runtime.preview.worker"], {
       env: env as NodeJS.ProcessEnv,
       detached: true,
@@ -163,8 +169,8 @@ export class PreviewWorker {
         }
         if (msg.type === "ready") {
           clearTimeout(startTimer);
-          this.readyInfo = msg as unknown as WorkerReady;
-          this.log(`preview worker ${child.pid} ready in ${this.readyInfo.startMs} ms (ray.init ${this.readyInfo.rayInitMs} ms)`);
+          this.readyInfo = { ...(msg as unknown as WorkerReady), spawnMs: Math.round(performance.now() - spawnedAt) };
+          this.log(`preview worker ${child.pid} ready ${this.readyInfo.spawnMs} ms after spawn (imports ${this.readyInfo.importMs} ms)`);
           resolve(this.readyInfo);
           this.pump();
         } else if (msg.type === "stuck") this.onStuck(msg);
@@ -190,7 +196,7 @@ export class PreviewWorker {
       if (this.ready === ready) this.ready = null; // the next request tries again
       // Nothing can run: fail the queue rather than leave callers waiting.
       // The details (Python's stderr) go to the server log, not to the user.
-      const why = /timed out during startup|did not start within/.test(e.message) ? " (its local Ray did not come up in time: the machine is busy)" : "";
+      const why = /did not start within/.test(e.message) ? " (it did not start in time: the machine is busy)" : "";
       for (const job of this.queue.splice(0)) {
         this.settle(job, fail("WORKER_START_FAILED", `The preview worker could not start${why}; it starts again on the next preview. Details are in the server log.`));
       }
@@ -261,7 +267,7 @@ export class PreviewWorker {
     this.child = null;
     this.ready = null;
     this.readyInfo = null;
-    // The group may still hold Ray's processes; they belong to this worker only.
+    // The group may still hold processes a UDF started; they belong to this worker only.
     try {
       if (child.pid) process.kill(-child.pid, "SIGKILL");
     } catch {

@@ -1,6 +1,6 @@
-"""Execute a small Ray Dataset in this process with Ray Data's own operator code.
+"""Execute a small Ray Dataset in this process with Ray Data's own operator code, no cluster.
 
-A preview builds the real Ray Dataset (the generated per-node code, on `ray.data.from_arrow`
+A preview builds the real Ray Dataset (the generated per-node code, on `dataset_from_arrow`
 of a sample) and hands it here. Ray plans it exactly as a run would (logical optimizer,
 planner, operator fusion); then, instead of scheduling tasks and actors — hundreds of
 milliseconds to seconds per execution on a local Ray, more with an actor pool or a sort —
@@ -12,6 +12,13 @@ each physical operator's transform runs in-process on the sample's blocks:
   single partition (no boundaries) and its sort reduce function; a fused map after the
   reduce runs like the map operators above;
 * `InputDataBuffer`: the sample's blocks.
+
+Nothing here needs a Ray cluster, so the preview worker never starts one (`ray.init` of a
+local Ray costs 4 s and more before the first answer): the sample's block is held in this
+process (`LocalBlock`, where `ray.from_arrow` would `ray.put` it) and, while Ray is not
+initialised, the node id Ray Data writes into block stats is a fixed stand-in
+(`allow_without_cluster`). With Ray initialised (tests that also run jobs) the same code runs
+unchanged.
 
 Any other operator raises `UnsupportedOperator` (a new node kind needs a line here; the
 parity test runs every golden pipeline through both paths).
@@ -37,11 +44,51 @@ class OperatorFailed(Exception):
         self.__cause__ = cause
 
 
-def dataset_from_arrow(table: pa.Table):
-    """`ray.data.from_arrow(table)`, with the block's metadata computed here instead of in a
-    remote task (from_arrow_refs runs one per table: a worker round trip per preview). The same
-    logical plan: a FromArrow over one block in the object store."""
+# Stands in for a Ray node id in block stats when no cluster is connected (a nil NodeID's hex).
+LOCAL_NODE_ID = "ff" * 28
+_allowed = False
+
+
+def allow_without_cluster() -> None:
+    """Let Ray Data's planning and operator code run in a process with no Ray cluster.
+
+    Ray Data stamps every block's stats with `get_runtime_context().get_node_id()`, which
+    raises while Ray is not initialised; it then answers LOCAL_NODE_ID (only then: with Ray
+    up, Ray's answer). Idempotent. Example: allow_without_cluster(); execute(ds)"""
+    global _allowed
+    if _allowed:
+        return
     import ray
+    from ray.runtime_context import RuntimeContext
+
+    ray_get_node_id = RuntimeContext.get_node_id
+
+    def get_node_id(self) -> str:
+        return ray_get_node_id(self) if ray.is_initialized() else LOCAL_NODE_ID
+
+    get_node_id.__doc__ = ray_get_node_id.__doc__
+    RuntimeContext.get_node_id = get_node_id
+    _allowed = True
+
+
+class LocalBlock:
+    """A block held in this process where Ray Data expects an ObjectRef to it (the input of a
+    FromArrow); `execute` reads it back. Never leaves the process (a preview's Dataset is
+    executed here only)."""
+
+    __slots__ = ("block",)
+
+    def __init__(self, block):
+        self.block = block
+
+    def __repr__(self) -> str:
+        return f"LocalBlock({type(self.block).__name__}, {getattr(self.block, 'num_rows', '?')} rows)"
+
+
+def dataset_from_arrow(table: pa.Table):
+    """`ray.data.from_arrow(table)` without a cluster: the same logical plan — a FromArrow
+    over one block with its metadata — but the block stays in this process (a `LocalBlock`,
+    not `ray.put`) and its metadata is computed here (from_arrow_refs runs a remote task)."""
     from ray.data._internal.logical.interfaces import LogicalPlan
     from ray.data._internal.logical.operators import FromArrow
     from ray.data._internal.stats import DatasetStats
@@ -49,11 +96,21 @@ def dataset_from_arrow(table: pa.Table):
     from ray.data.context import DataContext
     from ray.data.dataset import MaterializedDataset
 
-    ref = ray.put(table)
+    allow_without_cluster()
     metadata_schema = [get_table_block_metadata_schema(table)]
     stats = DatasetStats(metadata={"FromArrow": metadata_schema}, parent=None)
     context = DataContext.get_current().copy()
-    return MaterializedDataset(LogicalPlan(FromArrow([ref], metadata_schema), context), context, stats)
+    return MaterializedDataset(LogicalPlan(FromArrow([LocalBlock(table)], metadata_schema), context), context, stats)
+
+
+def _block_of(ref):
+    """The block a FromArrow input stands for: a LocalBlock's, or (a Dataset built with
+    ray.data.from_arrow on a connected Ray) the object's."""
+    if isinstance(ref, LocalBlock):
+        return ref.block
+    import ray
+
+    return ray.get(ref)
 
 
 def _chain(dag) -> list:
@@ -96,7 +153,6 @@ def execute(ds, on_operator: Optional[Callable[[str], None]] = None) -> Optional
     """Run `ds` (a lazy Ray Dataset over in-memory blocks) here; its rows as one Arrow table,
     or None when no block came out (no rows and so no schema: the caller knows the columns).
     `on_operator(name)` is called before each operator runs (for error attribution)."""
-    import ray
     from ray.data._internal.execution.operators.input_data_buffer import InputDataBuffer
     from ray.data._internal.execution.operators.map_operator import MapOperator
     from ray.data._internal.execution.operators.shuffle_operators.shuffle_reduce_operator import ShuffleReduceOp
@@ -108,6 +164,7 @@ def execute(ds, on_operator: Optional[Callable[[str], None]] = None) -> Optional
     from ray.data.block import BlockAccessor
     from ray.data.context import DataContext
 
+    allow_without_cluster()
     plan, _callbacks = get_execution_plan(ds._logical_plan)
     data_context = ds.context if getattr(ds, "context", None) is not None else DataContext.get_current()
     blocks: List = []
@@ -117,7 +174,7 @@ def execute(ds, on_operator: Optional[Callable[[str], None]] = None) -> Optional
         try:
             if isinstance(op, InputDataBuffer):
                 bundles = op._input_data or []
-                blocks = [ray.get(ref) for bundle in bundles for ref in bundle.block_refs]
+                blocks = [_block_of(ref) for bundle in bundles for ref in bundle.block_refs]
             elif isinstance(op, MapOperator):
                 blocks = _run_transformer(op._map_transformer, blocks, op.name, data_context)
             elif isinstance(op, SortSamplingOp):

@@ -3,7 +3,8 @@
 The module (server/compiler/preview.ts) holds the same per-node code as the pipeline's
 script and defines `build_preview(read_sample)`, where the script would call
 `ray.data.read_parquet(path, partitioning=...)`. `read_sample` answers with
-`ray.data.from_arrow(<the first rows of the source>)`; `local_exec.execute` runs the Dataset.
+`local_exec.dataset_from_arrow(<the first rows of the source>)` (what `ray.data.from_arrow`
+builds, without a cluster); `local_exec.execute` runs the Dataset in this process.
 When a filter leaves fewer rows than asked for and the source has more, the sample grows
 (x10, up to `maxSourceRows`) and the preview runs again.
 
@@ -70,12 +71,30 @@ def load_module(source: str, node_id: str) -> types.ModuleType:
     return mod
 
 
+# What Ray raises for ray.put/ray.get/.remote() with no cluster (the worker never starts one).
+NO_CLUSTER_MESSAGE = ("Previews run without a Ray cluster, and this calls Ray itself (ray.put, ray.get, "
+                      "a remote task or actor), which only works in a run")
+
+
+def _needs_cluster(exc: BaseException) -> bool:
+    seen = set()
+    e: Optional[BaseException] = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if type(e).__name__ == "RaySystemError" and "Ray has not been started" in str(e):
+            return True
+        e = e.__cause__ or e.__context__
+    return False
+
+
 def _error_from(exc: BaseException, build=None, stage: Optional[Dict[str, Any]] = None) -> PreviewError:
     fields = describe(exc, build, stage)
     udf = find_udf_error(exc)
     code = "UDF_ERROR" if udf is not None else ("NODE_ERROR" if fields.get("nodeId") else "PREVIEW_FAILED")
-    return PreviewError(code, fields.get("message") or f"{type(exc).__name__}: {exc}", fields.get("nodeId"),
-                        fields.get("udfLine"), trim(list(fields.get("traceback") or [])))
+    message = fields.get("message") or f"{type(exc).__name__}: {exc}"
+    if _needs_cluster(exc):
+        code, message = "PREVIEW_UNSUPPORTED", NO_CLUSTER_MESSAGE + f" ({message})"
+    return PreviewError(code, message, fields.get("nodeId"), fields.get("udfLine"), trim(list(fields.get("traceback") or [])))
 
 
 def run_preview(req: Dict[str, Any]) -> Dict[str, Any]:
@@ -99,8 +118,6 @@ def compute_preview(req: Dict[str, Any]) -> Tuple[Optional[Any], Dict[str, Any]]
 
 
 def _compute_preview(req: Dict[str, Any]) -> Tuple[Optional[Any], Dict[str, Any]]:
-    import ray
-
     t0 = time.perf_counter()
     node_id = str(req["nodeId"])
     rows = max(0, int(req.get("rows", 100)))

@@ -1,9 +1,9 @@
 """The warm preview worker: `python -m etl_runtime.preview.worker`, JSON lines on stdin/stdout.
 
-Started and supervised by the server (server/preview/worker.ts). It starts a local Ray once
-(never another cluster: `address="local"`), applies the runtime's DataContext settings, warms
-Ray Data's planner with a tiny preview, prints `{"type": "ready", ...}` and then answers one
-request per line, in order:
+Started and supervised by the server (server/preview/worker.ts). It imports Ray Data and
+applies the runtime's DataContext settings, prints `{"type": "ready", ...}`, warms Ray Data's
+planner and operators with a tiny preview unless a request is already waiting (the first
+request then warms them itself), and answers one request per line, in order:
 
     -> {"id": "7", "op": "preview", "nodeId": "keep", "module": "<python>", "rows": 100,
         "sourceRows": 100, "maxSourceRows": 20000, "timeoutMs": 10000,
@@ -17,6 +17,13 @@ A request running longer than its `timeoutMs` gets one `{"type": "stuck", "id", 
 line naming the UDF frame the main thread is in (if any); the server then kills the worker's
 process group and starts a new one. Anything user code prints goes to stderr: stdout carries
 only protocol lines.
+
+No Ray cluster is started or joined: a preview plans its Dataset with Ray Data and runs the
+operators in this process (local_exec.py), which needs Ray's libraries, not its processes.
+A local Ray took 4 s (10+ s on a busy machine) to start before the first preview could be
+answered; without it the worker is ready in about the time Python takes to import Ray Data.
+Ray's auto-connect is off, so code that would need a cluster raises instead of quietly
+starting one.
 """
 from __future__ import annotations
 
@@ -84,27 +91,25 @@ class Watchdog(threading.Thread):
             _send({"type": "stuck", "id": cur[0], "nodeId": node_id, "line": line})
 
 
-def _start_ray() -> Dict[str, Any]:
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+def _load_ray() -> Dict[str, Any]:
+    """Import Ray Data without a cluster and apply the runs' DataContext settings."""
     os.environ.pop("RAY_ADDRESS", None)  # the app's Jobs API address is not for this process
+    t = time.perf_counter()
     import ray
+    import ray._private.auto_init_hook as auto_init
+    import ray.data  # noqa: F401 - the bulk of the start-up time
 
     from ..main import configure_data_context
+    from .local_exec import allow_without_cluster
+    from .run import run_preview  # noqa: F401 - imported now, not on the first request
 
-    cpus = int(os.environ.get("ETL_PREVIEW_NUM_CPUS") or 2)
-    t = time.perf_counter()
-    for attempt in range(3):
-        try:
-            ray.init(address="local", num_cpus=cpus, include_dashboard=False, log_to_driver=False)
-            break
-        except Exception as e:  # noqa: BLE001 - Ray gives its raylet 30 s, too little on a busy machine
-            if attempt == 2 or "timed out during startup" not in str(e):
-                raise
-            print(f"preview worker: Ray did not start ({e}); trying again", file=sys.stderr)
-            ray.shutdown()
-    init_ms = (time.perf_counter() - t) * 1000
+    # What would need a cluster (ray.put, ray.get, a remote call) raises instead of quietly
+    # starting a local Ray (read at each call; RAY_ENABLE_AUTO_CONNECT=0 works only before
+    # `import ray`, which the etl_runtime package has already done).
+    auto_init.enable_auto_connect = False
+    allow_without_cluster()
     configure_data_context()
-    return {"rayVersion": ray.__version__, "rayInitMs": round(init_ms, 1)}
+    return {"rayVersion": ray.__version__, "importMs": round((time.perf_counter() - t) * 1000, 1)}
 
 
 _WARM_MODULE = '''
@@ -162,15 +167,30 @@ def _handle(req: Dict[str, Any]) -> Dict[str, Any]:
         return {"id": rid, "ok": False, "error": {"code": "INTERNAL", "message": f"{type(e).__name__}: {e}", "nodeId": None, "line": None}}
 
 
+def _request_waiting(wait_s: float = 0.1) -> bool:
+    """Whether a request arrives on stdin within `wait_s` (nothing has been read from it yet):
+    a server with a preview queued sends it as soon as it reads the ready line."""
+    import select
+
+    try:
+        return bool(select.select([sys.stdin], [], [], wait_s)[0])
+    except (OSError, ValueError):
+        return False
+
+
 def main() -> int:
     _protect_stdout()
     started = time.perf_counter()
-    info = _start_ray()
-    info["warmMs"] = round(_warm_up(), 1)
+    info = _load_ray()
     info["startMs"] = round((time.perf_counter() - started) * 1000, 1)
     watchdog = Watchdog(threading.main_thread().ident)
     watchdog.start()
     _send({"type": "ready", "pid": os.getpid(), **info})
+    if not _request_waiting():
+        try:
+            print(f"preview worker: warmed up in {_warm_up():.0f} ms", file=sys.stderr)
+        except Exception:  # noqa: BLE001 - the first real request will say what is wrong
+            traceback.print_exc(file=sys.stderr)
     for line in sys.stdin:
         line = line.strip()
         if not line:

@@ -3,8 +3,10 @@ equal the rows a real Ray run of the same sub-graph produces on the same sample 
 
 * The source: a generated reviews dataset (several files per partition). The sample is what a
   preview reads: the first SAMPLE_ROWS rows in Ray's file order, spanning files and partitions.
-* Preview side: the generated preview module, run by the worker's own `run_preview` (sample
-  read from the full dataset, Ray Data's plan executed in-process).
+* Preview side: the generated preview module, run by the worker's own `compute_preview` (sample
+  read from the full dataset, Ray Data's plan executed in-process) in a separate Python process
+  set up exactly as the preview worker is — no Ray cluster, auto-connect off — which must still
+  have started no Ray when it is done (this test's own process runs Ray for the real side).
 * Real side: the generated script of the same sub-graph (the previewed node's ancestors, the
   node, a parquet sink), run by `rt.main` on a local Ray — tasks, actor pools, a real sort
   shuffle, a staged write — over a copy of exactly the sampled rows (same file layout, so the
@@ -65,19 +67,51 @@ def parity(tmp_path_factory):
     return cases, full, mirror
 
 
-def _preview(case, full: Path):
-    """The preview's rows as Arrow (before the worker turns them into JSON) and its facts."""
-    from etl_runtime.preview.run import compute_preview
-    from etl_runtime.preview.sample import list_files
+# Runs in a child process: the worker's own set-up (worker._load_ray: Ray Data imported, no
+# cluster, auto-connect off), then every case's preview, each table written as Arrow IPC.
+_PREVIEW_ALL = r"""
+import json, sys
+from pathlib import Path
+import pyarrow as pa
+from etl_runtime.preview import worker
+worker._load_ray()
+import ray
+from etl_runtime.preview.run import compute_preview
+from etl_runtime.preview.sample import list_files
 
-    os.environ["ETL_BASE_DIR"] = str(full)
+cases, full, out, sample_rows = json.loads(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+for n, case in enumerate(cases):
     src = full / case["readPath"]
     files = [{"path": f.path, "rows": f.rows, "partition": f.partition} for f in list_files(str(src))]
-    table, info = compute_preview({"nodeId": case["node"], "module": Path(case["module"]).read_text(), "rows": 10 * SAMPLE_ROWS,
-                                   "sourceRows": SAMPLE_ROWS, "maxSourceRows": SAMPLE_ROWS,
+    table, info = compute_preview({"nodeId": case["node"], "module": Path(case["module"]).read_text(), "rows": 10 * sample_rows,
+                                   "sourceRows": sample_rows, "maxSourceRows": sample_rows,
                                    "source": {"path": str(src), "columns": None, "files": files}})
-    assert info["sourceRowsRead"] == SAMPLE_ROWS
-    return table, info
+    if table is not None:
+        with pa.OSFile(str(out / f"{n}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
+            w.write_table(table)
+    (out / f"{n}.json").write_text(json.dumps(info))
+assert not ray.is_initialized(), "a preview started Ray"
+"""
+
+
+@pytest.fixture(scope="module")
+def previews(parity, tmp_path_factory):
+    """Per case: (the preview's rows as Arrow, before the worker turns them into JSON; its facts)."""
+    cases, full, _mirror = parity
+    out = tmp_path_factory.mktemp("previews")
+    env = {**os.environ, "ETL_BASE_DIR": str(full), "PYTHONPATH": os.pathsep.join([str(ROOT / "runtime"), os.environ.get("PYTHONPATH", "")])}
+    env.pop("RAY_ADDRESS", None)
+    res = subprocess.run([sys.executable, "-c", _PREVIEW_ALL, json.dumps(cases), str(full), str(out), str(SAMPLE_ROWS)],
+                         env=env, capture_output=True, text=True, timeout=1200)
+    assert res.returncode == 0, res.stderr[-4000:]
+    result = []
+    for n in range(len(cases)):
+        arrow = out / f"{n}.arrow"
+        table = pa.ipc.open_file(pa.memory_map(str(arrow))).read_all() if arrow.exists() else None
+        info = json.loads((out / f"{n}.json").read_text())
+        assert info["sourceRowsRead"] == SAMPLE_ROWS
+        result.append((table, info))
+    return result
 
 
 def _real_run(case, mirror: Path) -> pa.Table:
@@ -115,14 +149,14 @@ def _assert_sorted(table: pa.Table, keys, side: str) -> None:
             break
 
 
-def test_every_golden_node_previews_like_a_real_run(parity, ray_local):
-    cases, full, mirror = parity
+def test_every_golden_node_previews_like_a_real_run(parity, previews, ray_local):
+    cases, _full, mirror = parity
     assert len({c["golden"] for c in cases}) >= 10
     real_by_key = {}
     for n, case in enumerate(cases):
         where = f"{case['golden']}/{case['node']}"
         started = time.perf_counter()
-        preview, res = _preview(case, full)
+        preview, res = previews[n]
         if case["key"] not in real_by_key:
             real_by_key[case["key"]] = _real_run(case, mirror)
         real = real_by_key[case["key"]]

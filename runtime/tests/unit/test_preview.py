@@ -1,11 +1,15 @@
 """Preview pieces: the sample reader (first rows in Ray's file order, partition columns as Ray
-adds them), JSON-safe rows, and run_preview on a local Ray (errors pinned to node and line,
-a sample that grows when a filter leaves too few rows, fresh actor UDF instances)."""
+adds them), JSON-safe rows, run_preview (errors pinned to node and line, a sample that grows
+when a filter leaves too few rows, fresh actor UDF instances; no Ray cluster needed), and the
+worker process itself: it answers without starting any Ray process."""
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import os
+import subprocess
+import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -118,7 +122,7 @@ def _request(dataset, keep="def keep(batch):\n    return batch['x'] % 2 == 0\n",
             "source": {"path": path, "columns": None, "files": files}}
 
 
-def test_runs_the_module_on_a_sample_and_grows_it_when_a_filter_drops_rows(dataset, ray_local):
+def test_runs_the_module_on_a_sample_and_grows_it_when_a_filter_drops_rows(dataset):
     res = run_preview(_request(dataset, keep="def keep(batch):\n    return batch['x'] >= 100\n"))
     assert [c["name"] for c in res["columns"]] == ["x", "s", "cat", "y"]
     assert res["rows"] == [[101, "v", "b c", 202], [100, "u", "b c", 200]]  # sorted desc; the last file's rows
@@ -126,14 +130,14 @@ def test_runs_the_module_on_a_sample_and_grows_it_when_a_filter_drops_rows(datas
     assert res["sampleRows"] == 2 == res["outputRows"]
 
 
-def test_each_preview_builds_fresh_actor_udfs(dataset, ray_local):
+def test_each_preview_builds_fresh_actor_udfs(dataset):
     first = run_preview(_request(dataset))
     second = run_preview(_request(dataset, twice="def compute(batch):\n    return batch['x'] * 3\n"))
     assert [r[-1] for r in first["rows"]] == [200, 24, 20]
     assert [r[-1] for r in second["rows"]] == [300, 36, 30]
 
 
-def test_a_udf_exception_is_pinned_to_its_node_and_line(dataset, ray_local):
+def test_a_udf_exception_is_pinned_to_its_node_and_line(dataset):
     with pytest.raises(PreviewError) as e:
         run_preview(_request(dataset, twice="def compute(batch):\n    zero = 0\n    return batch['x'] // zero + {}['k']\n"))
     err = e.value.to_json()
@@ -142,16 +146,60 @@ def test_a_udf_exception_is_pinned_to_its_node_and_line(dataset, ray_local):
     assert any('File "<udf twice>", line 3' in l for l in err["traceback"])
 
 
-def test_a_syntax_error_is_pinned_before_anything_runs(dataset, ray_local):
+def test_a_syntax_error_is_pinned_before_anything_runs(dataset):
     with pytest.raises(PreviewError) as e:
         run_preview(_request(dataset, keep="def keep(batch):\n    return (batch['x']\n"))
     assert (e.value.code, e.value.node_id) == ("UDF_ERROR", "keep")
     assert "SyntaxError" in e.value.message
 
 
-def test_a_source_that_cannot_be_read_is_pinned_to_the_read(dataset, ray_local):
+def test_a_source_that_cannot_be_read_is_pinned_to_the_read(dataset):
     req = _request(dataset)
     req["source"]["files"][0]["path"] += ".gone"
     with pytest.raises(PreviewError) as e:
         run_preview(req)
     assert (e.value.code, e.value.node_id) == ("SOURCE_ERROR", "read")
+
+
+def _children(pid: int) -> list:
+    """Pids of a process's children (Linux /proc)."""
+    out = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            out += [int(c) for c in f.read().split()]
+    return out
+
+
+def test_the_worker_answers_without_starting_a_ray_cluster(dataset):
+    """The warm worker as the server runs it: ready, then previews right away — no GCS, raylet
+    or Ray worker processes (a local Ray took 4 s and more before the first answer), not even
+    for a UDF that calls Ray itself."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.path.dirname(os.path.dirname(os.path.dirname(__file__))), os.environ.get("PYTHONPATH", "")]),
+           "ETL_BASE_DIR": str(dataset)}
+    env.pop("RAY_ADDRESS", None)
+    proc = subprocess.Popen([sys.executable, "-m", "etl_runtime.preview.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        ready = json.loads(proc.stdout.readline())
+        assert ready["type"] == "ready" and ready["pid"] == proc.pid
+        for rid, req in (("1", _request(dataset)), ("2", _request(dataset, keep="def keep(batch):\n    return batch['x'] >= 100\n"))):
+            proc.stdin.write(json.dumps({**req, "id": rid, "op": "preview", "timeoutMs": 60_000}) + "\n")
+            proc.stdin.flush()
+            reply = json.loads(proc.stdout.readline())
+            assert reply["id"] == rid and reply["ok"], reply
+        assert reply["result"]["rows"] == [[101, "v", "b c", 202], [100, "u", "b c", 200]]
+        # A UDF calling Ray itself: said so on its node and line; no Ray is started for it.
+        calls_ray = "def compute(batch):\n    import ray\n    ray.get(ray.put(1))\n    return batch['x']\n"
+        proc.stdin.write(json.dumps({**_request(dataset, twice=calls_ray), "id": "3", "op": "preview", "timeoutMs": 60_000}) + "\n")
+        proc.stdin.flush()
+        err = json.loads(proc.stdout.readline())["error"]
+        assert (err["code"], err["nodeId"], err["line"]) == ("PREVIEW_UNSUPPORTED", "twice", 3)
+        assert err["message"].startswith("Previews run without a Ray cluster")
+        assert _children(proc.pid) == []
+    finally:
+        proc.stdin.close()
+        try:
+            assert proc.wait(timeout=60) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
