@@ -11,6 +11,9 @@ Commit, once every sink is staged (a journal of renames is undone if any step fa
   overwrite -> rename the old target aside, rename staging in; old copies deleted at the end
   append    -> move each staged file into the target dir as `<R>-<file>` (dir created if absent)
 On failure nothing is visible in the targets: staging is deleted, old outputs stay in place.
+A full disk (or quota) while staging is a WriteError of the sink naming its path
+(`storage_full`): Ray Data reports it as an OSError deep inside a task error or as a bare
+`SystemException`, neither of which says which output filled the disk.
 
 S3 targets (no rename on S3) stage the same way and commit in two phases: s3_commit.py.
 
@@ -20,6 +23,7 @@ A planning Run (`planning=True`) only records targets, so `main` can preflight e
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import posixpath
@@ -32,6 +36,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import events, progress, s3, s3_commit
+from .errors import _chain, _text
 from .fsio import Location, S3Storage, Storage, resolve, storage_for
 from .plan import Plan
 
@@ -47,6 +52,20 @@ class WriteError(Exception):
     def __init__(self, node_id: str, message: str):
         super().__init__(f"write {node_id}: {message}")
         self.node_id = node_id
+
+
+_STORAGE_FULL = {errno.ENOSPC: "No space left on device", errno.EDQUOT: "Disk quota exceeded"}
+
+
+def storage_full(exc: BaseException) -> Optional[str]:
+    """"No space left on device" / "Disk quota exceeded" if that is what `exc` comes down to:
+    an OSError with that errno anywhere in its chain (Ray keeps the task's OSError as `.cause`),
+    else the same words in the (remote) traceback text; None otherwise."""
+    for e in _chain(exc):
+        if isinstance(e, OSError) and e.errno in _STORAGE_FULL:
+            return _STORAGE_FULL[e.errno]
+    text = _text(exc)
+    return next((m for m in _STORAGE_FULL.values() if m in text), None)
 
 
 def ray_keeps_path(path: str) -> bool:
@@ -304,7 +323,13 @@ class Run:
             return 0
         st = self.storage(t.location)
         with progress.executing_sink(node):
-            rows = stage(ds, t, st)
+            try:
+                rows = stage(ds, t, st)
+            except Exception as exc:
+                full = storage_full(exc)
+                if full is None:
+                    raise
+                raise WriteError(node, f"{full} writing {t.path}") from exc
         progress.sink_staged(node, rows)
         return rows
 

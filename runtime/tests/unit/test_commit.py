@@ -240,3 +240,50 @@ def test_staging_names_stay_apart_when_only_line_breaks_differ(tmp_path):
 def test_a_line_break_in_a_parent_directory_is_refused(tmp_path):
     with pytest.raises(WriteError, match="Ray Data cannot write under this directory"):
         make_target("sink", str(tmp_path / "a\nb" / "out"), "csv", "error", "r")
+
+
+class _FillsTheDisk:
+    """A dataset whose write fails as Ray Data's does when the disk fills: the task's OSError
+    (errno 28) kept as `.cause` of the error the driver sees, after a partial file was written."""
+
+    def __init__(self, error: BaseException):
+        self.error = error
+
+    def write_parquet(self, path, filesystem=None):
+        os.makedirs(path, exist_ok=True)
+        (Path(path) / "part-0.parquet").write_bytes(b"partial")
+        raise self.error
+
+
+def _ray_like(inner: BaseException) -> BaseException:
+    outer = RuntimeError("ray.data.exceptions.SystemException")
+    outer.cause = inner  # what RayTaskError carries
+    return outer
+
+
+@pytest.mark.parametrize("inner, words", [
+    (OSError(28, "Error writing bytes to file. Detail: [errno 28] No space left on device"), "No space left on device"),
+    (OSError(122, "Disk quota exceeded"), "Disk quota exceeded"),
+    (RuntimeError("ray::Write() ... OSError: [Errno 28] No space left on device"), "No space left on device"),  # text only
+])
+def test_a_full_disk_while_staging_is_a_write_error_naming_the_sink_and_path(tmp_path, inner, words):
+    from etl_runtime.plan import Plan
+
+    run = writes.Run(Plan("p", {"src": "read-parquet", "out": "write"}, sinks={"out": ["src", "out"]}), "r1")
+    with pytest.raises(WriteError) as info:
+        run.write(_FillsTheDisk(_ray_like(inner)), node="out", path=str(tmp_path / "out"), format="parquet", mode="overwrite")
+    assert info.value.node_id == "out"
+    assert str(info.value) == f"write out: {words} writing {tmp_path / 'out'}"
+    run.discard()
+    assert hidden(tmp_path) == [] and not (tmp_path / "out").exists()
+
+
+def test_other_staging_failures_pass_through_unchanged(tmp_path):
+    from etl_runtime.plan import Plan
+
+    run = writes.Run(Plan("p", {"src": "read-parquet", "out": "write"}, sinks={"out": ["src", "out"]}), "r1")
+    boom = _ray_like(PermissionError(13, "Permission denied"))
+    with pytest.raises(RuntimeError) as info:
+        run.write(_FillsTheDisk(boom), node="out", path=str(tmp_path / "out"))
+    assert info.value is boom
+    assert writes.storage_full(boom) is None
