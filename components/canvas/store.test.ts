@@ -2,7 +2,7 @@
 // refused with a reason, copy/paste and duplicate get fresh ids.
 import { beforeEach, describe, expect, it } from "vitest";
 import { SCHEMA_VERSION, type PipelineDocument } from "@/server/pipeline/schema";
-import { checkConnection } from "./doc-ops";
+import { checkConnection, edgeId } from "./doc-ops";
 import { clearClipboard, EditorStore } from "./store";
 
 const empty = (): PipelineDocument => ({ schemaVersion: SCHEMA_VERSION, id: "p", name: "P", nodes: [], edges: [] });
@@ -106,6 +106,22 @@ describe("EditorStore history", () => {
     expect(s.doc.nodes.find((n) => n.id === "sort_1")!.position).toEqual({ x: 20, y: 30 });
     s.undo();
     expect(s.doc).toBe(before);
+  });
+
+  it("a drop or an edit that leaves the selection alone keeps the same selection arrays", () => {
+    const s = chain();
+    s.select(["sort_1"], [edgeId(s.doc.edges[0])]);
+    const { selectedNodes, selectedEdges } = s.getState();
+    expect(selectedEdges).toHaveLength(1);
+    s.drag(new Map([["sort_1", { x: 20, y: 30 }]]));
+    s.endDrag();
+    expect(s.getState().selectedNodes).toBe(selectedNodes);
+    expect(s.getState().selectedEdges).toBe(selectedEdges);
+    s.updateParams("sort_1", { keys: [] });
+    expect(s.getState().selectedNodes).toBe(selectedNodes);
+    // a delete that drops part of the selection still gives a new, filtered array
+    s.deleteSelection();
+    expect(s.getState().selectedNodes).toEqual([]);
   });
 
   it("notifies subscribers and keeps snapshots stable between edits", () => {

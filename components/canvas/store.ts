@@ -37,6 +37,15 @@ export interface StoreOptions {
 /** Shared by every editor in the tab, so copy in one pipeline and paste into another works. */
 let clipboard: { fragment: Fragment; pastes: number } | null = null;
 
+/**
+ * `next` unless it holds the same ids as `prev`: an edit that leaves the selection alone keeps
+ * the same array, so the canvas does not rebuild every edge (and the panels reading the
+ * selection do not re-render) on each drop or keystroke.
+ */
+function keep(prev: readonly string[], next: readonly string[]): readonly string[] {
+  return sameList(prev, next) ? prev : next;
+}
+
 export class EditorStore {
   private state: EditorState;
   private past: Entry[] = [];
@@ -95,8 +104,8 @@ export class EditorStore {
     const docEdges = new Set(next.edges.map(edgeId));
     this.set({
       doc: next,
-      selectedNodes: (opts.select ?? this.state.selectedNodes).filter((id) => docIds.has(id)),
-      selectedEdges: opts.select ? [] : this.state.selectedEdges.filter((id) => docEdges.has(id)),
+      selectedNodes: keep(this.state.selectedNodes, (opts.select ?? this.state.selectedNodes).filter((id) => docIds.has(id))),
+      selectedEdges: keep(this.state.selectedEdges, opts.select ? [] : this.state.selectedEdges.filter((id) => docEdges.has(id))),
       ...this.labels(),
     });
   }
