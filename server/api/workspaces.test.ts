@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ACTOR, SCHEDULER_ACTOR, type Actor } from "../auth/actor";
 import { createDb, type Db } from "../db";
 import { Scheduler } from "../scheduler/scheduler";
+import { assertSavedDocument } from "../auth/workspace-scope";
 import { resetProcessLimiters } from "./rate-limit";
+import { PreviewNodeInput } from "./routers/preview";
 import { createCaller } from "./root";
 
 const root = path.resolve(__dirname, "../..");
@@ -102,6 +104,21 @@ describe("workspaces", () => {
     expect((await B.dashboard.summary()).counts7d.failed).toBe(1);
     expect(await B.schedules.list({ pipelineId: bobPipeline })).toHaveLength(1);
     expect(await database.pipeline.count({ where: { workspaceId: "ws-a", name: { contains: "Bob" } } })).toBe(0);
+  });
+});
+
+describe("previews below the editor role", () => {
+  it("run only documents an editor saved, of pipelines the viewer sees", async () => {
+    const viewer: Actor = { id: "u-vera", email: "vera@example.com", name: "Vera", role: "viewer", workspaceIds: ["ws-b"] };
+    const saved = (await as(bob).pipelines.get({ id: bobPipeline })).document;
+    // the document exactly as the preview endpoint receives it (after its input schema)
+    const asSent = (d: unknown) => PreviewNodeInput.parse({ document: d, nodeId: "n1" }).document;
+    await expect(assertSavedDocument(database, viewer, asSent(saved))).resolves.toBeUndefined();
+    const edited = asSent({ ...saved, description: "my own code" });
+    await expect(assertSavedDocument(database, viewer, edited)).rejects.toMatchObject({ code: "E_FORBIDDEN" });
+    await expect(as(viewer).preview.node({ document: edited, nodeId: "n1" })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("needs the editor role") });
+    await expect(assertSavedDocument(database, { ...viewer, workspaceIds: ["ws-a"] }, asSent(saved))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(assertSavedDocument(database, bob, edited)).rejects.toMatchObject({ code: "E_FORBIDDEN" }); // the check itself is role-blind; the router skips it for editors
   });
 });
 

@@ -7,6 +7,8 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db";
 import { AppError } from "../errors";
+import { serializeDocument } from "../pipeline";
+import type { PipelineDocument } from "../pipeline/schema";
 import { DEFAULT_WORKSPACE_ID, type Actor } from "./actor";
 
 type Client = Db | Prisma.TransactionClient;
@@ -73,4 +75,20 @@ export async function actorWorkspaces(db: Client, actor: Actor): Promise<{ id: s
     select: { id: true, name: true },
     orderBy: { name: "asc" },
   });
+}
+
+/**
+ * Below editor, a preview may only run a document someone with the editor role saved (the
+ * current or an old version of a pipeline the actor sees): previews run the pipeline's Python,
+ * so a viewer must not be able to send code of their own. Throws NOT_FOUND for a pipeline the
+ * actor does not see, FORBIDDEN for changed (unsaved) documents.
+ * Example: await assertSavedDocument(db, viewer, doc) // passes for the saved reviews pipeline
+ */
+export async function assertSavedDocument(db: Client, actor: Actor, doc: PipelineDocument): Promise<void> {
+  const p = await db.pipeline.findFirst({ where: { id: doc.id, ...pipelineScope(actor) }, select: { id: true, document: true } });
+  if (!p) throw missingPipeline(doc.id);
+  const text = serializeDocument({ ...doc, id: p.id });
+  if (p.document === text) return;
+  if (await db.pipelineVersion.findFirst({ where: { pipelineId: p.id, document: text }, select: { id: true } })) return;
+  throw new AppError("E_FORBIDDEN", { userMessage: `Previewing unsaved changes needs the editor role (you are ${actor.role}); save first or ask an admin` });
 }

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { PipelineDocumentSchema } from "../../pipeline/schema";
 import { previewService, PreviewResultSchema } from "../../preview";
 import { connectionsFrom } from "../../connections/store";
+import { roleAtLeast } from "../../auth/actor";
+import { assertSavedDocument } from "../../auth/workspace-scope";
 import { publicProcedure, router } from "../trpc";
 
 export const PreviewNodeInput = z.object({
@@ -25,5 +27,9 @@ export const previewRouter = router({
   node: publicProcedure
     .input(PreviewNodeInput)
     .output(PreviewResultSchema)
-    .mutation(({ ctx, input, signal }) => previewService().preview({ ...input, connections: connectionsFrom(ctx.db) }, { signal })),
+    .mutation(async ({ ctx, input, signal }) => {
+      // viewers see previews of saved pipelines only: a preview runs the document's Python
+      if (!roleAtLeast(ctx.actor.role, "editor")) await assertSavedDocument(ctx.db, ctx.actor, input.document);
+      return previewService().preview({ ...input, connections: connectionsFrom(ctx.db) }, { signal });
+    }),
 });
