@@ -23,7 +23,7 @@ function sourcesHash() {
     }
   };
   for (const d of ["app", "components", "lib", "server"]) if (existsSync(join(root, d))) walk(join(root, d));
-  for (const f of ["next.config.ts", "package-lock.json", "tsconfig.json"]) h.update(existsSync(join(root, f)) ? readFileSync(join(root, f)) : f);
+  for (const f of ["next.config.ts", "proxy.ts", "package-lock.json", "tsconfig.json"]) h.update(existsSync(join(root, f)) ? readFileSync(join(root, f)) : f);
   return h.digest("hex").slice(0, 16);
 }
 

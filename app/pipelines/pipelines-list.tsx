@@ -14,6 +14,7 @@ import { downloadText } from "@/lib/download";
 import { relativeTime } from "@/lib/time";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
 import "@/components/ui/theme.css";
+import { useCan } from "@/components/auth/auth-context";
 
 type Row = { id: string; name: string; version: number; updatedAt: string; workspaceId: string };
 
@@ -27,6 +28,7 @@ export function PipelinesPage() {
 
 function PipelinesList() {
   const trpc = useTRPC();
+  const edit = useCan("editor");
   const client = useTRPCClient();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -85,10 +87,10 @@ function PipelinesList() {
             {workspaces.data!.map((w) => <option key={w.id} value={w.id}>{w.name}</option>)}
           </select>
         ) : null}
-        <label className="btn">
+        <label className="btn" title={edit.title} aria-disabled={!edit.ok || undefined}>
           Import pipeline JSON
           <input
-            ref={fileInput} type="file" accept=".json,application/json" className="visually-hidden"
+            ref={fileInput} type="file" accept=".json,application/json" className="visually-hidden" disabled={!edit.ok}
             onChange={(e) => {
               const f = e.target.files?.[0];
               if (f) void onImport(f);
@@ -96,7 +98,7 @@ function PipelinesList() {
             }}
           />
         </label>
-        <button type="button" className="btn primary" onClick={() => setCreating(true)}>New pipeline</button>
+        <button type="button" className="btn primary" disabled={!edit.ok} title={edit.title} onClick={() => setCreating(true)}>New pipeline</button>
       </div>
 
       {importError ? (
@@ -136,13 +138,13 @@ function PipelinesList() {
                 <td>v{p.version}</td>
                 <td className="row-actions">
                   <Link className="btn small" href={`/pipelines/${encodeURIComponent(p.id)}/schedules`} aria-label={`Schedules of ${p.name}`}>Schedules</Link>
-                  <button type="button" className="btn small" aria-label={`Rename ${p.name}`} onClick={() => setRenaming(p)}>Rename</button>
-                  <button type="button" className="btn small" aria-label={`Duplicate ${p.name}`} onClick={async () => {
+                  <button type="button" className="btn small" aria-label={`Rename ${p.name}`} disabled={!edit.ok} title={edit.title} onClick={() => setRenaming(p)}>Rename</button>
+                  <button type="button" className="btn small" aria-label={`Duplicate ${p.name}`} disabled={!edit.ok} title={edit.title} onClick={async () => {
                     const d = await duplicate.mutateAsync({ id: p.id });
                     toast(`Duplicated as “${d.name}”`, "success");
                   }}>Duplicate</button>
                   <button type="button" className="btn small" aria-label={`Export ${p.name}`} onClick={() => void onExport(p)}>Export</button>
-                  <button type="button" className="btn small danger" aria-label={`Delete ${p.name}`} onClick={() => setDeleting(p)}>Delete</button>
+                  <button type="button" className="btn small danger" aria-label={`Delete ${p.name}`} disabled={!edit.ok} title={edit.title} onClick={() => setDeleting(p)}>Delete</button>
                 </td>
               </tr>
             ))}

@@ -15,6 +15,7 @@ import { nodeTone, TONE_COLOR } from "./kind-style";
 import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
 import { PipelineNodeComponent, type PipelineFlowNode } from "./pipeline-node";
 import { RunOverlay } from "@/components/runs/run-overlay";
+import { useCan } from "@/components/auth/auth-context";
 import { PreviewOverlay } from "@/components/preview/preview-overlay";
 
 export const PALETTE_MIME = "application/x-etl-node-kind";
@@ -30,6 +31,7 @@ export function Canvas() {
   const { store, analysis } = useEditor();
   const state = useEditorState(store);
   const rf = useReactFlow();
+  const edit = useCan("editor");
   const toast = useToast();
   const [hint, setHint] = useState<string | null>(null);
   const measured = useRef(new Map<string, Dims>());
@@ -148,12 +150,13 @@ export function Canvas() {
   }, []);
 
   const onDrop = useCallback((e: DragEvent) => {
+    if (!edit.ok) return;
     const kind = e.dataTransfer.getData(PALETTE_MIME) as NodeKind;
     if (!(NODE_KINDS as readonly string[]).includes(kind)) return;
     e.preventDefault();
     const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
     store.addNode(kind, { x: p.x - NODE_WIDTH / 2, y: p.y - NODE_HEIGHT / 2 });
-  }, [rf, store]);
+  }, [rf, store, edit.ok]);
 
   const minimapColor = useCallback((n: PipelineFlowNode) => TONE_COLOR[nodeTone(n.data.node)], []);
 
@@ -168,6 +171,8 @@ export function Canvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
+        nodesDraggable={edit.ok}
+        nodesConnectable={edit.ok}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Meta", "Control", "Shift"]}

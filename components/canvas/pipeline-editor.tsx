@@ -22,6 +22,7 @@ import { Palette } from "./palette";
 import { ProblemsPanel } from "./problems-panel";
 import { ScriptPanel } from "./script-panel";
 import { RunControls } from "@/components/runs/run-controls";
+import { useCan } from "@/components/auth/auth-context";
 import { RunPanel } from "@/components/runs/run-panel";
 import { PreviewPanel } from "@/components/preview/preview-panel";
 import { ShortcutsHelp } from "./shortcuts";
@@ -63,6 +64,8 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
   const [help, setHelp] = useState(false);
   const [tab, setTab] = useState<DockTab>("problems");
   const [dockOpen, setDockOpen] = useState(true);
+  // Viewers get a read-only editor: palette, inspector, name, layout and editing keys are off.
+  const edit = useCan("editor");
 
   const focusNode = useCallback((nodeId: string) => {
     const n = store.doc.nodes.find((x) => x.id === nodeId);
@@ -84,6 +87,8 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || isEditableTarget(e.target) || document.querySelector("dialog[open]")) return;
       const k = e.key.toLowerCase();
+      const editing = (modKey(e) && (k === "z" || k === "y" || k === "v" || k === "d")) || ((e.key === "Delete" || e.key === "Backspace") && !modKey(e)) || (!modKey(e) && !e.altKey && k === "l");
+      if (editing && !edit.ok) return;
       if (modKey(e) && k === "z") {
         e.preventDefault();
         if (e.shiftKey) store.redo();
@@ -118,7 +123,7 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [store, toast, layout, fit]);
+  }, [store, toast, layout, fit, edit.ok]);
 
   const errors = analysis.analysis.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = analysis.analysis.diagnostics.length - errors;
@@ -132,20 +137,21 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
           <input
             className="name-input" aria-label="Pipeline name" value={doc.name}
             onChange={(e) => store.setPipelineName(e.target.value)} onBlur={() => store.breakCoalescing()}
+            readOnly={!edit.ok} title={edit.title}
           />
           <SaveBadge autosave={autosave} />
           <div className="bar-spacer" />
           <RunControls pipelineId={id} autosave={autosave} />
           <UndoRedo store={store} />
           <div className="btn-group" role="group" aria-label="View">
-            <button type="button" className="btn" onClick={layout} title="Arrange nodes left to right (L)">Auto-layout</button>
+            <button type="button" className="btn" onClick={layout} disabled={!edit.ok} title={edit.title ?? "Arrange nodes left to right (L)"}>Auto-layout</button>
             <button type="button" className="btn" onClick={fit} title="Zoom to fit (F)">Zoom to fit</button>
           </div>
           <button type="button" className="btn" onClick={exportDoc} title="Download the pipeline as JSON">Export</button>
           <button type="button" className="btn icon" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
         </header>
         <div className="editor-main">
-          <Palette />
+          <fieldset className="perm-fieldset" disabled={!edit.ok} title={edit.title}><Palette /></fieldset>
           <div className="editor-center">
             <Canvas />
             <PreviewPanel />
@@ -170,7 +176,7 @@ function LoadedEditor({ id, initial, version }: { id: string; initial: PipelineD
               ) : null}
             </section>
           </div>
-          <Inspector />
+          <fieldset className="perm-fieldset" disabled={!edit.ok} title={edit.title}><Inspector /></fieldset>
         </div>
         <ShortcutsHelp open={help} onClose={() => setHelp(false)} />
         <ConflictDialog autosave={autosave} />

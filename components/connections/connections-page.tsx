@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/lib/trpc";
+import { useCan } from "@/components/auth/auth-context";
 import "@/components/ui/theme.css";
 import "./connections.css";
 import { ConnectionForm, type Editing } from "./connection-form";
@@ -13,7 +14,9 @@ import { ConnectionForm, type Editing } from "./connection-form";
 export function ConnectionsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const list = useQuery(trpc.connections.list.queryOptions());
+  const admin = useCan("admin");
+  // Only admins may list connections' settings; others read why.
+  const list = useQuery({ ...trpc.connections.list.queryOptions(), enabled: admin.ok });
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.connections.list.queryKey() });
   const remove = useMutation(trpc.connections.delete.mutationOptions({ onSuccess: refresh }));
   const [editing, setEditing] = useState<Editing | null>(null);
@@ -24,12 +27,13 @@ export function ConnectionsPage() {
       <div className="page-head">
         <h1>Connections</h1>
         <div className="bar-spacer" />
-        <button type="button" className="btn primary" onClick={() => setEditing({ id: null })}>New S3 connection</button>
+        <button type="button" className="btn primary" disabled={!admin.ok} title={admin.title} onClick={() => setEditing({ id: null })}>New S3 connection</button>
       </div>
       <p className="muted">
         S3 (or S3-compatible) connections for read and write nodes. Secrets are encrypted on the server and never sent
         back to the browser; runs get them as environment variables of the Ray job.
       </p>
+      {!admin.ok ? <p className="alert bad" role="alert">You need the admin role to see and change connections.</p> : null}
       {editing ? <ConnectionForm editing={editing} onDone={() => { setEditing(null); void refresh(); }} /> : null}
       {list.isLoading ? <p className="muted">Loading…</p> : null}
       {list.data?.length === 0 && !editing ? <div className="empty-state"><p><strong>No connections yet.</strong></p></div> : null}
@@ -44,8 +48,8 @@ export function ConnectionsPage() {
                 <td>{c.region}</td>
                 <td>{c.auth === "default-chain" ? "environment's default chain" : "access key (stored encrypted)"}</td>
                 <td className="row-actions">
-                  <button type="button" className="btn small" onClick={() => setEditing({ id: c.id, values: { name: c.name, region: c.region, endpoint: c.endpoint ?? "", pathStyle: c.pathStyle, auth: c.auth } })}>Edit</button>
-                  <button type="button" className="btn small danger" onClick={() => setDeleting({ id: c.id, name: c.name })}>Delete</button>
+                  <button type="button" className="btn small" disabled={!admin.ok} title={admin.title} onClick={() => setEditing({ id: c.id, values: { name: c.name, region: c.region, endpoint: c.endpoint ?? "", pathStyle: c.pathStyle, auth: c.auth } })}>Edit</button>
+                  <button type="button" className="btn small danger" disabled={!admin.ok} title={admin.title} onClick={() => setDeleting({ id: c.id, name: c.name })}>Delete</button>
                 </td>
               </tr>
             ))}

@@ -14,11 +14,13 @@ import { StageTimeline } from "./stage-timeline";
 import "@/components/ui/theme.css";
 import "@/components/runs/runs.css";
 import "./dashboard.css";
+import { useCan } from "@/components/auth/auth-context";
 
 /** Terminal colour codes Ray puts in its log lines. */
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 export function RunDetail({ runId }: { runId: string }) {
+  const runner = useCan("runner");
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -46,12 +48,12 @@ export function RunDetail({ runId }: { runId: string }) {
         <div className="bar-spacer" />
         <Link className="btn" href={editorAt(r.pipelineId, r.id)}>Open in editor</Link>
         {ended ? (
-          <button type="button" className="btn primary" disabled={retry.isPending} onClick={() => retry.mutate({ runId: r.id }, {
+          <button type="button" className="btn primary" disabled={!runner.ok || retry.isPending} title={runner.title} onClick={() => retry.mutate({ runId: r.id }, {
             onSuccess: ({ runId: next }) => { void queryClient.invalidateQueries(); router.push(`/runs/${encodeURIComponent(next)}`); },
             onError: (e) => setActionError(e.message),
           })}>Re-run</button>
         ) : (
-          <button type="button" className="btn danger" disabled={cancel.isPending || r.cancelRequested} onClick={() => cancel.mutate({ runId: r.id }, { onError: (e) => setActionError(e.message) })}>
+          <button type="button" className="btn danger" disabled={!runner.ok || cancel.isPending || r.cancelRequested} title={runner.title} onClick={() => cancel.mutate({ runId: r.id }, { onError: (e) => setActionError(e.message) })}>
             {r.cancelRequested ? "Cancelling…" : "Cancel"}
           </button>
         )}

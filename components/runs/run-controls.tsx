@@ -13,6 +13,7 @@ import { useEditor } from "@/components/canvas/editor-context";
 import type { EditorStore } from "@/components/canvas/store";
 import { useToast } from "@/components/ui/toast";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
+import { useCan } from "@/components/auth/auth-context";
 import { runStore, useRunView } from "./run-store";
 import "./runs.css";
 
@@ -42,6 +43,7 @@ export function RunControls({ pipelineId, autosave }: RunControlsProps) {
   const start = useMutation(trpc.runs.start.mutationOptions());
   const cancel = useMutation(trpc.runs.cancel.mutationOptions());
   const [pending, setPending] = useState<Pending>(null);
+  const run = useCan("runner");
 
   const snap = view.snapshot;
   const active = Boolean(view.runId) && (!snap || !TERMINAL_RUN_STATES.includes(snap.state));
@@ -117,20 +119,20 @@ export function RunControls({ pipelineId, autosave }: RunControlsProps) {
     <div className="btn-group run-controls" role="group" aria-label="Run">
       <button
         type="button" className="btn primary" onClick={() => request(null)}
-        disabled={start.isPending || pending !== null || doc.nodes.length === 0}
-        title="Compile the saved pipeline and run it on Ray"
+        disabled={!run.ok || start.isPending || pending !== null || doc.nodes.length === 0}
+        title={run.title ?? "Compile the saved pipeline and run it on Ray"}
       >
         {pending || start.isPending ? "Starting…" : "▶ Run"}
       </button>
       <button
         type="button" className="btn" onClick={() => selected && request(selected.id)}
-        disabled={!selectedIsWrite || start.isPending || pending !== null} title={runToHereTitle}
+        disabled={!run.ok || !selectedIsWrite || start.isPending || pending !== null} title={run.title ?? runToHereTitle}
       >
         Run to here
       </button>
       {active ? (
         <button
-          type="button" className="btn danger" disabled={cancel.isPending || snap?.cancelRequested}
+          type="button" className="btn danger" disabled={!run.ok || cancel.isPending || snap?.cancelRequested} title={run.title}
           onClick={() => view.runId && cancel.mutate({ runId: view.runId }, { onError: (e) => toast(e.message, "error") })}
         >
           {snap?.cancelRequested || cancel.isPending ? "Cancelling…" : "■ Cancel"}

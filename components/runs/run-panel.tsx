@@ -14,6 +14,7 @@ import { useTRPC } from "@/lib/trpc";
 import { formatDuration, formatRows } from "./run-progress";
 import { runStore, useRunView } from "./run-store";
 import "./runs.css";
+import { useCan } from "@/components/auth/auth-context";
 
 const STATE_TEXT: Record<RunSnapshot["state"], string> = {
   queued: "Queued", submitted: "Submitted", running: "Running", succeeded: "Succeeded", failed: "Failed", cancelled: "Cancelled",
@@ -40,6 +41,7 @@ function Duration({ run }: { run: Pick<RunSnapshot, "durationMs" | "state"> }) {
 }
 
 export function RunPanel({ pipelineId }: { pipelineId: string }) {
+  const run = useCan("runner");
   const view = useRunView(pipelineId);
   const snap = view.snapshot;
   const open = view.panelOpen;
@@ -80,12 +82,12 @@ export function RunPanel({ pipelineId }: { pipelineId: string }) {
         ) : <span className="muted">No run open. Press Run to run the saved pipeline on Ray.</span>}
         <div className="bar-spacer" />
         {active && view.runId ? (
-          <button type="button" className="btn small danger" disabled={cancel.isPending || snap?.cancelRequested}
+          <button type="button" className="btn small danger" disabled={!run.ok || cancel.isPending || snap?.cancelRequested} title={run.title}
             onClick={() => cancel.mutate({ runId: view.runId! }, { onError: (e) => toast(e.message, "error") })}>
             {snap?.cancelRequested ? "Cancelling…" : "Cancel run"}
           </button>
         ) : null}
-        {!active && view.runId ? <button type="button" className="btn small" disabled={retry.isPending} onClick={rerun}>Re-run</button> : null}
+        {!active && view.runId ? <button type="button" className="btn small" disabled={!run.ok || retry.isPending} title={run.title} onClick={rerun}>Re-run</button> : null}
         <button type="button" className="btn ghost small" aria-expanded={open} onClick={() => runStore.showPanel(pipelineId, !open)}>{open ? "Hide" : "Show"}</button>
       </div>
       {open && view.panelTab === "run" ? <RunDetail pipelineId={pipelineId} /> : null}

@@ -15,9 +15,12 @@ import { WebhookForm } from "./webhook-form";
 import "@/components/ui/theme.css";
 import "@/components/runs/runs.css";
 import "@/components/dashboard/dashboard.css";
+import { useCan } from "@/components/auth/auth-context";
 
 export function SchedulesPage({ pipelineId }: { pipelineId: string }) {
   const trpc = useTRPC();
+  const edit = useCan("editor");
+  const runner = useCan("runner");
   const queryClient = useQueryClient();
   const pipeline = useQuery(trpc.pipelines.get.queryOptions({ id: pipelineId }));
   const list = useQuery({ ...trpc.schedules.list.queryOptions({ pipelineId }), refetchInterval: 5_000 });
@@ -39,7 +42,7 @@ export function SchedulesPage({ pipelineId }: { pipelineId: string }) {
         <div className="bar-spacer" />
         <Link className="btn" href={`/pipelines/${encodeURIComponent(pipelineId)}`}>Open editor</Link>
         <Link className="btn" href={`/runs?pipeline=${encodeURIComponent(pipelineId)}`}>Runs of this pipeline</Link>
-        {!form ? <button type="button" className="btn primary" onClick={() => setForm({ editing: null })}>New schedule</button> : null}
+        {!form ? <button type="button" className="btn primary" disabled={!edit.ok} title={edit.title} onClick={() => setForm({ editing: null })}>New schedule</button> : null}
       </div>
       {pipeline.error ? <div className="alert bad" role="alert">{pipeline.error.message}</div> : null}
       {error ? <div className="alert bad" role="alert"><div className="alert-head">{error}<button type="button" className="icon-btn" aria-label="Dismiss" onClick={() => setError(null)}>×</button></div></div> : null}
@@ -75,16 +78,16 @@ export function SchedulesPage({ pipelineId }: { pipelineId: string }) {
                 </td>
                 <td>
                   <label className="switch">
-                    <input type="checkbox" checked={s.enabled} aria-label={`Enabled: ${s.description}`}
+                    <input type="checkbox" checked={s.enabled} aria-label={`Enabled: ${s.description}`} disabled={!edit.ok} title={edit.title}
                       onChange={(e) => setEnabled.mutate({ id: s.id, enabled: e.target.checked }, { onSuccess: refresh, onError: fail })} />
                     {s.enabled ? "on" : "off"}
                   </label>
                 </td>
                 <td className="row-actions">
-                  <button type="button" className="btn small" disabled={runNow.isPending}
+                  <button type="button" className="btn small" disabled={!runner.ok || runNow.isPending} title={runner.title}
                     onClick={() => runNow.mutate({ id: s.id }, { onSuccess: ({ runId }) => { setStarted(runId); void queryClient.invalidateQueries({ queryKey: trpc.dashboard.pipelineStats.queryKey() }); }, onError: fail })}>Run now</button>
-                  <button type="button" className="btn small" onClick={() => setForm({ editing: s })}>Edit</button>
-                  <button type="button" className="btn small danger" onClick={() => setDeleting(s)}>Delete</button>
+                  <button type="button" className="btn small" disabled={!edit.ok} title={edit.title} onClick={() => setForm({ editing: s })}>Edit</button>
+                  <button type="button" className="btn small danger" disabled={!edit.ok} title={edit.title} onClick={() => setDeleting(s)}>Delete</button>
                 </td>
               </tr>
             ))}

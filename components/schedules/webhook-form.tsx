@@ -6,8 +6,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { RunLink } from "@/components/dashboard/run-bits";
+import { useCan } from "@/components/auth/auth-context";
 
 export function WebhookForm({ pipelineId }: { pipelineId: string }) {
+  const edit = useCan("editor");
   const trpc = useTRPC();
   const id = useId();
   const queryClient = useQueryClient();
@@ -36,6 +38,7 @@ export function WebhookForm({ pipelineId }: { pipelineId: string }) {
   return (
     <form className="sched-form" aria-label="Webhook" onSubmit={save} noValidate>
       <h2>Webhook</h2>
+      <fieldset className="perm-fieldset" disabled={!edit.ok} title={edit.title}>
       <p className="muted small" style={{ margin: 0 }}>
         {h?.configured ? <>Calls <code>{h.urlMasked}</code> when a run fails{h.onSuccess ? " or succeeds" : ""}.</> : "No webhook: set a URL to be called (POST, JSON) when a run of this pipeline fails."}
       </p>
@@ -50,6 +53,7 @@ export function WebhookForm({ pipelineId }: { pipelineId: string }) {
         <button type="submit" className="btn" disabled={set.isPending || !url.trim()}>Save webhook</button>
         {h?.configured ? <button type="button" className="btn danger" onClick={() => remove.mutate({ pipelineId }, { onSuccess: refresh })}>Remove webhook</button> : null}
       </div>
+      </fieldset>
       {h?.recent.length ? (
         <table className="run-list" aria-label="Webhook calls" style={{ marginTop: 12 }}>
           <thead><tr><th>Run</th><th>Event</th><th>State</th><th className="num">Attempts</th><th>Last error</th></tr></thead>

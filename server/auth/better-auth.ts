@@ -130,10 +130,15 @@ export function createAuth(o: AuthOptions) {
 
 export type Auth = ReturnType<typeof createAuth>;
 
-const globalForAuth = globalThis as unknown as { etlAuth?: Auth };
+const globalForAuth = globalThis as unknown as { etlAuth?: WeakMap<Db, Auth> };
 
-/** The app's Better Auth instance (one per process). */
-export function auth(): Auth {
-  globalForAuth.etlAuth ??= createAuth({ db: appDb(), dataDir: env().dataDir, secret: process.env.ETL_AUTH_SECRET || undefined, oidc: oidcFromEnv() });
-  return globalForAuth.etlAuth;
+/** The app's Better Auth instance over `database` (one per client and process). */
+export function auth(database: Db = appDb()): Auth {
+  globalForAuth.etlAuth ??= new WeakMap();
+  let a = globalForAuth.etlAuth.get(database);
+  if (!a) {
+    a = createAuth({ db: database, dataDir: env().dataDir, secret: process.env.ETL_AUTH_SECRET || undefined, oidc: oidcFromEnv() });
+    globalForAuth.etlAuth.set(database, a);
+  }
+  return a;
 }

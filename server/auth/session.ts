@@ -17,7 +17,7 @@ export async function actorForUser(database: Db, userId: string): Promise<Actor 
 }
 
 /** The signed-in actor of a request with these headers, or null (no cookie, expired or revoked session). */
-export async function sessionActor(headers: Headers, database: Db = appDb(), a: Auth = appAuth()): Promise<Actor | null> {
+export async function sessionActor(headers: Headers, database: Db = appDb(), a: Auth = appAuth(database)): Promise<Actor | null> {
   const session = await a.api.getSession({ headers, query: { disableCookieCache: true } });
   if (!session) return null;
   return actorForUser(database, session.user.id);

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../db";
 import { REPO_ROOT, tempDir } from "../storage/testing";
 import { createCaller } from "../api/root";
-import { DEFAULT_WORKSPACE_ID, type Actor } from "./actor";
+import { DEFAULT_WORKSPACE_ID, LOCAL_ACTOR, type Actor } from "./actor";
 import { createAuth, type Auth } from "./better-auth";
 import { createInvitation, hashInviteToken } from "./invitations";
 import { actorForUser, sessionActor } from "./session";
-import { bindRefusal } from "./settings";
+import { bindRefusal, signInEnabled } from "./settings";
 
 let tmp: ReturnType<typeof tempDir>;
 let database: Db;
@@ -139,6 +139,32 @@ describe("the bind rule", () => {
     for (const host of ["0.0.0.0", "192.168.1.20", "etl.example.com", "::"]) {
       expect(bindRefusal(host, false)).toMatch(/Refusing to bind.*ETL_AUTH=on/);
       expect(bindRefusal(host, true)).toBeNull();
+    }
+  });
+});
+
+describe("turning sign-in on from single-user mode", () => {
+  it("creates the admin account and switches sign-in on in one step; a second time is refused", async () => {
+    const t = tempDir("etl-auth-on-");
+    process.env.ETL_AUTH_SECRET = "t".repeat(40);
+    const fresh = createDb(`file:${path.join(t.dir, "test.db")}`, REPO_ROOT);
+    try {
+      const local = createCaller({ db: fresh, actor: LOCAL_ACTOR });
+      expect(await signInEnabled(fresh)).toBe(false);
+      await expect(local.admin.enableSignIn({ email: "owner@example.org", name: "Owner", password: "short" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      expect(await signInEnabled(fresh)).toBe(false);
+      expect(await local.admin.enableSignIn({ email: "Owner@Example.org", name: "Owner", password: "long enough password" })).toEqual({ created: true });
+      expect(await signInEnabled(fresh)).toBe(true);
+      const owner = await fresh.user.findUniqueOrThrow({ where: { email: "owner@example.org" } });
+      expect(owner.role).toBe("admin");
+      await expect(local.admin.enableSignIn({ email: "x@example.org", name: "X", password: "long enough password" })).rejects.toMatchObject({ code: "CONFLICT" });
+      expect(await fresh.user.count()).toBe(1);
+      const audit = await fresh.auditEvent.findMany({ where: { action: { in: ["user.signup", "setting.sign-in"] } }, orderBy: { id: "asc" } });
+      expect(audit.map((a) => [a.action, a.actorId])).toEqual([["user.signup", owner.id], ["setting.sign-in", "local"]]);
+    } finally {
+      delete process.env.ETL_AUTH_SECRET;
+      await fresh.$disconnect();
+      t.cleanup();
     }
   });
 });

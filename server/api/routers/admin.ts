@@ -57,7 +57,7 @@ export const adminRouter = router({
     .mutation(({ ctx, input }) =>
       turnOnSignIn(ctx.db, ctx.actor, async () => {
         try {
-          await auth().api.signUpEmail({ body: { email: input.email, name: input.name, password: input.password } });
+          await auth(ctx.db).api.signUpEmail({ body: { email: input.email, name: input.name, password: input.password } });
         } catch (e) {
           if (isAPIError(e)) throw new AppError("E_SIGN_UP_FAILED", { userMessage: e.body?.message ?? e.message, cause: e });
           throw e;
