@@ -1,6 +1,6 @@
 "use client";
 // The top bar's right side: the signed-in user's email and role and Sign out (sign-in on), and
-// the Users link for admins.
+// the Users and Audit links for admins.
 import { useState } from "react";
 import { useAuth } from "./auth-context";
 
@@ -16,6 +16,7 @@ export function UserMenu() {
   return (
     <div className="user-menu">
       {admin ? <a href="/settings/users">Users</a> : null}
+      {admin ? <a href="/settings/audit">Audit</a> : null}
       {signInEnabled && user ? (
         <>
           <span className="user-id" aria-label="Signed in as">
