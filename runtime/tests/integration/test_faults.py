@@ -8,6 +8,7 @@ from what the first run wrote so that the second, larger run cannot fit."""
 import hashlib
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -68,8 +69,9 @@ def test_disk_full_fails_the_write_clearly_and_keeps_the_previous_output(etl, ba
     resize(used + max(written // 2, 64 * 1024))
     free = os.statvfs(mnt).f_bavail * os.statvfs(mnt).f_frsize
 
+    t0 = time.time()
     res = etl.run_doc(pipeline("disk-full", str(out), KEEP_ALL), tmp_path)
-    print(f"first output {written} bytes; {free} bytes free for the second run")
+    print(f"first output {written} bytes; {free} bytes free for the second run, which failed after {time.time() - t0:.1f}s:\n{res.stderr}")
     assert res.returncode != 0, res.stdout + res.stderr
     assert "node out" in res.stderr, res.stderr
     assert "No space left on device" in res.stderr, res.stderr
