@@ -62,7 +62,7 @@ export function RunDetail({ runId }: { runId: string }) {
       <p className="meta">
         <span>Pipeline <Link href={`/pipelines/${encodeURIComponent(r.pipelineId)}/schedules`}>{r.pipelineId}</Link> version {r.pipelineVersion}{r.toNodeId ? ` (to ${r.toNodeId})` : ""}</span>
         <span>Trigger {r.trigger}{r.retryOf ? <> of <Link href={`/runs/${encodeURIComponent(r.retryOf)}`} className="mono">{r.retryOf}</Link></> : null}</span>
-        <span>By {r.startedBy}</span>
+        <span title={r.startedBy}>By {r.startedByName ?? r.startedBy}</span>
         <span>Queued <When iso={r.createdAt} /></span>
         <span>Started <When iso={r.startedAt} /></span>
         <span>Ended <When iso={r.endedAt} /></span>

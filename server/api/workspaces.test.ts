@@ -136,6 +136,7 @@ describe("audit trail", () => {
     const { runId } = await A.runs.start({ pipelineId: p.id });
     const run = await database.run.findUniqueOrThrow({ where: { id: runId } });
     expect(run.startedBy).toBe(alice.id);
+    expect((await A.runs.get({ runId })).startedByName).toBe("Alice");
     await A.runs.cancel({ runId });
 
     const trail = await as(LOCAL_ACTOR).audit.list({ pipelineId: p.id });

@@ -39,6 +39,8 @@ export const RunSummarySchema = z.object({
   trigger: z.enum(RUN_TRIGGERS),
   retryOf: z.string().nullable(),
   startedBy: z.string(),
+  /** The name (or email) of the user startedBy names; filled by runs.get, absent elsewhere. */
+  startedByName: z.string().nullable().optional(),
   state: z.enum(RUN_STATES),
   cancelRequested: z.boolean(),
   createdAt: z.string(),

@@ -66,7 +66,9 @@ export const runsRouter = router({
 
   get: publicProcedure.input(RunId).output(RunSnapshotSchema).query(async ({ ctx, input }) => {
     await visibleRun(ctx.db, ctx.actor, input.runId);
-    return getRun(ctx.db, input.runId);
+    const run = await getRun(ctx.db, input.runId);
+    const user = await ctx.db.user.findUnique({ where: { id: run.startedBy }, select: { name: true, email: true } });
+    return { ...run, startedByName: user ? user.name || user.email : null };
   }),
 
   /** Newest first, with durations. */
