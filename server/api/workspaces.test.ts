@@ -108,17 +108,31 @@ describe("workspaces", () => {
 });
 
 describe("previews below the editor role", () => {
-  it("run only documents an editor saved, of pipelines the viewer sees", async () => {
-    const viewer: Actor = { id: "u-vera", email: "vera@example.com", name: "Vera", role: "viewer", workspaceIds: ["ws-b"] };
-    const saved = (await as(bob).pipelines.get({ id: bobPipeline })).document;
+  it("run only the code and parameters an editor saved, of pipelines the viewer sees", async () => {
+    const viewer: Actor = { id: "u-vera", email: "vera@example.com", name: "Vera", role: "viewer", workspaceIds: ["ws-a"] };
+    const example = JSON.parse(fs.readFileSync(path.join(root, "examples", "reviews.pipeline.json"), "utf8"));
+    const p = await as(alice).pipelines.create({ name: "Previewed", document: example });
+    const saved = (await as(alice).pipelines.get({ id: p.id })).document;
     // the document exactly as the preview endpoint receives it (after its input schema)
-    const asSent = (d: unknown) => PreviewNodeInput.parse({ document: d, nodeId: "n1" }).document;
-    await expect(assertSavedDocument(database, viewer, asSent(saved))).resolves.toBeUndefined();
-    const edited = asSent({ ...saved, description: "my own code" });
-    await expect(assertSavedDocument(database, viewer, edited)).rejects.toMatchObject({ code: "E_FORBIDDEN" });
-    await expect(as(viewer).preview.node({ document: edited, nodeId: "n1" })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("needs the editor role") });
-    await expect(assertSavedDocument(database, { ...viewer, workspaceIds: ["ws-a"] }, asSent(saved))).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(assertSavedDocument(database, bob, edited)).rejects.toMatchObject({ code: "E_FORBIDDEN" }); // the check itself is role-blind; the router skips it for editors
+    const asSent = (d: unknown) => PreviewNodeInput.parse({ document: d, nodeId: "x" }).document;
+    const last = saved.nodes[saved.nodes.length - 1].id;
+    const udf = saved.nodes.find((n) => n.kind === "udf-filter")!;
+    await expect(assertSavedDocument(database, viewer, asSent(saved), last)).resolves.toBeUndefined();
+    // moving nodes or renaming them changes nothing that runs
+    const moved = asSent({ ...saved, description: "looked at", nodes: saved.nodes.map((n) => ({ ...n, name: "renamed", position: { x: 5, y: 9 } })) });
+    await expect(assertSavedDocument(database, viewer, moved, last)).resolves.toBeUndefined();
+    // the viewer's own Python is refused, before the preview runs
+    const own = asSent({ ...saved, nodes: saved.nodes.map((n) => (n.id === udf.id ? { ...n, params: { ...n.params, source: "def keep(batch):\n    import os\n    return batch\n" } } : n)) });
+    await expect(assertSavedDocument(database, viewer, own, last)).rejects.toMatchObject({ code: "E_FORBIDDEN" });
+    await expect(as(viewer).preview.node({ document: own, nodeId: last })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("needs the editor role") });
+    // a node upstream of the change still previews: its part is the saved one
+    const first = saved.nodes[0].id;
+    await expect(assertSavedDocument(database, viewer, own, first)).resolves.toBeUndefined();
+    // an old version still previews after an editor saves a new one
+    await as(alice).pipelines.save({ id: p.id, expectedVersion: 1, document: own });
+    await expect(assertSavedDocument(database, viewer, asSent(saved), last)).resolves.toBeUndefined();
+    // another workspace's pipeline is not found
+    await expect(assertSavedDocument(database, { ...viewer, workspaceIds: ["ws-b"] }, asSent(saved), last)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
 

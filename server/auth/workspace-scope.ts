@@ -7,7 +7,7 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db";
 import { AppError } from "../errors";
-import { serializeDocument } from "../pipeline";
+import { parseDocument, serializeDocument } from "../pipeline";
 import type { PipelineDocument } from "../pipeline/schema";
 import { DEFAULT_WORKSPACE_ID, type Actor } from "./actor";
 
@@ -78,17 +78,45 @@ export async function actorWorkspaces(db: Client, actor: Actor): Promise<{ id: s
 }
 
 /**
- * Below editor, a preview may only run a document someone with the editor role saved (the
- * current or an old version of a pipeline the actor sees): previews run the pipeline's Python,
- * so a viewer must not be able to send code of their own. Throws NOT_FOUND for a pipeline the
- * actor does not see, FORBIDDEN for changed (unsaved) documents.
- * Example: await assertSavedDocument(db, viewer, doc) // passes for the saved reviews pipeline
+ * What a preview of `nodeId` executes: the node and everything upstream (ids, kinds, params,
+ * edges between them) in canonical text; positions, names and description do not run.
  */
-export async function assertSavedDocument(db: Client, actor: Actor, doc: PipelineDocument): Promise<void> {
+function executedPart(doc: PipelineDocument, nodeId: string): string {
+  const inputs = new Map<string, string[]>();
+  for (const e of doc.edges) inputs.set(e.target, [...(inputs.get(e.target) ?? []), e.source]);
+  const seen = new Set<string>();
+  for (const stack = [nodeId]; stack.length; ) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(inputs.get(id) ?? []));
+  }
+  const nodes = doc.nodes.filter((n) => seen.has(n.id)).map((n) => ({ ...n, name: undefined, position: { x: 0, y: 0 } })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const edges = doc.edges.filter((e) => seen.has(e.source) && seen.has(e.target)).sort((a, b) => `${a.source}>${a.target}` < `${b.source}>${b.target}` ? -1 : 1);
+  return serializeDocument({ schemaVersion: doc.schemaVersion, id: "", name: "", nodes, edges } as PipelineDocument);
+}
+
+/** Saved versions a viewer's preview is compared with (newest first); older ones need an editor. */
+const SAVED_VERSIONS_CHECKED = 50;
+
+/**
+ * Below editor, a preview may only run what someone with the editor role saved: the part of
+ * the document the preview executes (the node and its upstream nodes' kinds, params and edges)
+ * must equal that part of the current or a recent saved version of a pipeline the actor sees.
+ * Previews run the pipeline's Python, so a viewer must not send code of their own; layout and
+ * names do not matter. Throws NOT_FOUND for a pipeline the actor does not see, E_FORBIDDEN for
+ * changed code or parameters. Example: await assertSavedDocument(db, viewer, doc, "sort")
+ */
+export async function assertSavedDocument(db: Client, actor: Actor, doc: PipelineDocument, nodeId: string): Promise<void> {
   const p = await db.pipeline.findFirst({ where: { id: doc.id, ...pipelineScope(actor) }, select: { id: true, document: true } });
   if (!p) throw missingPipeline(doc.id);
-  const text = serializeDocument({ ...doc, id: p.id });
-  if (p.document === text) return;
-  if (await db.pipelineVersion.findFirst({ where: { pipelineId: p.id, document: text }, select: { id: true } })) return;
+  const wanted = executedPart(doc, nodeId);
+  const matches = (text: string) => {
+    const saved = parseDocument(text).doc;
+    return saved !== null && executedPart(saved, nodeId) === wanted;
+  };
+  if (matches(p.document)) return;
+  const versions = await db.pipelineVersion.findMany({ where: { pipelineId: p.id }, orderBy: { version: "desc" }, take: SAVED_VERSIONS_CHECKED, select: { document: true } });
+  if (versions.some((v) => matches(v.document))) return;
   throw new AppError("E_FORBIDDEN", { userMessage: `Previewing unsaved changes needs the editor role (you are ${actor.role}); save first or ask an admin` });
 }

@@ -29,7 +29,7 @@ export const previewRouter = router({
     .output(PreviewResultSchema)
     .mutation(async ({ ctx, input, signal }) => {
       // viewers see previews of saved pipelines only: a preview runs the document's Python
-      if (!roleAtLeast(ctx.actor.role, "editor")) await assertSavedDocument(ctx.db, ctx.actor, input.document);
+      if (!roleAtLeast(ctx.actor.role, "editor")) await assertSavedDocument(ctx.db, ctx.actor, input.document, input.nodeId);
       return previewService().preview({ ...input, connections: connectionsFrom(ctx.db) }, { signal });
     }),
 });
