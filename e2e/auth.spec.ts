@@ -3,7 +3,8 @@
 // admin; the admin makes a workspace, pipelines in two workspaces and invitations; an invited
 // viewer sees the pipeline read-only and the API refuses its edits and runs (403); an invited
 // editor sees only its workspace's pipelines; sign-out, a wrong password and a sign-up without
-// an invitation fail clearly.
+// an invitation fail clearly. A second app (port + 2) starts in single-user mode, where
+// "Turn on sign-in" creates the admin and signs the browser in.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -15,46 +16,60 @@ test.use({ viewport: { width: 1500, height: 950 } });
 const root = path.resolve(import.meta.dirname, "..");
 const PORT = Number(process.env.ETL_E2E_AUTH_PORT ?? 3120);
 const BASE = `http://127.0.0.1:${PORT}`;
-const dataDir = path.join(root, ".cache", `e2e-auth-${PORT}`);
 const PASSWORD = "correct horse battery staple";
 const ADMIN = "admin@example.org";
 const EDITOR = "editor@example.org";
 const VIEWER = "viewer@example.org";
 
-let app: ChildProcess | null = null;
-let log = "";
 const ids: { def?: string; teamB?: string } = {};
 const links: { editor?: string; viewer?: string } = {};
 
-test.beforeAll(async () => {
-  test.setTimeout(900_000);
+interface App { stop: () => Promise<void> }
+
+/** The real app (server/main.ts) on `port` with a fresh data dir; no Ray, run monitor, scheduler or preview worker. */
+async function startApp(port: number, env: Record<string, string>): Promise<App> {
   const built = spawnSync("node", ["scripts/build-if-needed.mjs"], { cwd: root, stdio: "inherit" });
   if (built.status !== 0) throw new Error("next build failed");
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  app = spawn("node", ["--import", "tsx", "server/main.ts"], {
+  const dir = path.join(root, ".cache", `e2e-auth-${port}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  let log = "";
+  const child: ChildProcess = spawn("node", ["--import", "tsx", "server/main.ts"], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
-      ...process.env, PORT: String(PORT), ETL_DATA_DIR: dataDir, ETL_AUTH: "on", NEXT_TELEMETRY_DISABLED: "1",
-      // No Ray, run monitor, scheduler or preview worker: nothing here runs a pipeline.
+      ...process.env, ...env, PORT: String(port), ETL_DATA_DIR: dir, NEXT_TELEMETRY_DISABLED: "1",
+      // Nothing here runs a pipeline.
       RAY_ADDRESS: "http://127.0.0.1:9", ETL_RUN_MONITOR: "0", ETL_SCHEDULER: "0", ETL_PREVIEW_WORKER: "0",
     },
   });
-  app.stdout!.on("data", (d) => { log += d; });
-  app.stderr!.on("data", (d) => { log += d; });
+  child.stdout!.on("data", (d) => { log += d; });
+  child.stderr!.on("data", (d) => { log += d; });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  };
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (app.exitCode !== null) throw new Error(`the app exited (${app.exitCode}):\n${log}`);
-    if (await fetch(`${BASE}/api/health`).then(() => true, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`the app did not answer within 120 s:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${log}`);
+    if (await fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false)) return { stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the app did not answer within 120 s:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+let app: App | null = null;
+
+test.beforeAll(async () => {
+  test.setTimeout(900_000);
+  app = await startApp(PORT, { ETL_AUTH: "on" });
 });
 
 test.afterAll(async () => {
-  if (!app || app.exitCode !== null) return;
-  app.kill("SIGTERM");
-  await new Promise((r) => app!.once("exit", r));
+  await app?.stop();
 });
 
 async function signUpVia(page: Page, url: string, name: string, email?: string) {
@@ -237,4 +252,40 @@ test("a wrong password shows an error in the form; sign-up without an invitation
   await signIn(page, EDITOR);
   await expect(page).toHaveURL(`${BASE}/`);
   await page.context().close();
+});
+
+test("single-user mode: Turn on sign-in creates the admin, signs the browser in, and then sign-in is required", async ({ browser }) => {
+  test.setTimeout(300_000);
+  const port = PORT + 2;
+  const base = `http://127.0.0.1:${port}`;
+  const single = await startApp(port, { ETL_AUTH: "off" });
+  try {
+    const ctx = await browser.newContext({ baseURL: base, viewport: { width: 1500, height: 950 } });
+    const page = await ctx.newPage();
+    // single-user: no sign-in, the local admin sees everything
+    await page.goto(`${base}/pipelines`);
+    await expect(page).toHaveURL(`${base}/pipelines`);
+    await expect(page.getByRole("button", { name: "New pipeline" })).toBeEnabled();
+    await expect(page.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+    expect((await page.request.post(`${base}/api/auth/sign-up/email`, { data: { email: "x@example.org", name: "X", password: PASSWORD } })).status()).toBe(404);
+
+    await page.getByRole("link", { name: "Users" }).click();
+    const form = page.getByRole("form", { name: "Turn on sign-in" });
+    await form.getByLabel("Admin email").fill("owner@example.org");
+    await form.getByLabel("Name").fill("Olive Owner");
+    await form.getByLabel("Password").fill(PASSWORD);
+    await form.getByRole("button", { name: "Turn on sign-in" }).click();
+    await expect(page).toHaveURL(`${base}/settings/users`);
+    await expect(page.getByLabel("Signed in as")).toHaveText("owner@example.org admin");
+    await expect(page.getByRole("region", { name: "Sign-in" })).toContainText("Sign-in is on");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(`${base}/sign-in`);
+    await page.goto(`${base}/`);
+    await expect(page).toHaveURL(`${base}/sign-in`);
+    expect((await page.request.get(`${base}/api/trpc/pipelines.list`)).status()).toBe(401);
+    await ctx.close();
+  } finally {
+    await single.stop();
+  }
 });
