@@ -7,12 +7,14 @@ import { db } from "@/server/db";
 
 export const dynamic = "force-dynamic";
 
-export default async function Page({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function Page({ searchParams }: { searchParams: Promise<{ next?: string; error?: string; error_description?: string }> }) {
   if (!(await signInEnabled(db()))) {
     return <div className="auth-card"><h1>Sign-in is off</h1><p>This app runs in single-user mode: <a href="/">open it</a>.</p></div>;
   }
-  const { next } = await searchParams;
+  const { next, error, error_description: description } = await searchParams;
   // Only same-app paths: never an open redirect.
   const target = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-  return <SignInForm oidcName={oidcFromEnv()?.name ?? null} next={target} />;
+  // An OIDC sign-in that was refused comes back here with the reason (e.g. no invitation).
+  const failed = error ? (typeof description === "string" && description ? description : "Signing in with the provider failed; try again.") : null;
+  return <SignInForm oidcName={oidcFromEnv()?.name ?? null} next={target} initialError={failed} />;
 }

@@ -6,8 +6,8 @@ import { authPost } from "./auth-fetch";
 import "@/components/ui/theme.css";
 import "./auth.css";
 
-export function SignInForm({ oidcName, next }: { oidcName: string | null; next: string }) {
-  const [error, setError] = useState<string | null>(null);
+export function SignInForm({ oidcName, next, initialError = null }: { oidcName: string | null; next: string; initialError?: string | null }) {
+  const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -24,7 +24,7 @@ export function SignInForm({ oidcName, next }: { oidcName: string | null; next: 
   };
   const sso = async () => {
     setBusy(true);
-    const r = await authPost("/sign-in/oauth2", { providerId: "oidc", callbackURL: next, errorCallbackURL: "/sign-in" });
+    const r = await authPost("/sign-in/social", { provider: "oidc", callbackURL: next, errorCallbackURL: "/sign-in" });
     if (r.ok && typeof r.data.url === "string") window.location.href = r.data.url;
     else {
       setBusy(false);

@@ -32,7 +32,7 @@ export function oidcFromEnv(source: Readonly<Record<string, string | undefined>>
   return { issuer: issuer.replace(/\/+$/, ""), clientId, clientSecret, name: source.ETL_OIDC_NAME?.trim() || "SSO" };
 }
 
-/** The provider id in Better Auth's routes (/api/auth/oauth2/callback/oidc). */
+/** The provider id in Better Auth's routes (POST /api/auth/sign-in/social { provider: "oidc" }, callback /api/auth/callback/oidc). */
 export const OIDC_PROVIDER_ID = "oidc";
 
 /**
