@@ -147,7 +147,14 @@ test("the first visit creates the admin, who makes a workspace, two pipelines an
   ids.def = await newPipeline(page, "Default flow", "Default");
   // one node, so the read-only checks have a palette, an inspector and a Run button to look at
   await page.getByRole("navigation", { name: "Node palette" }).getByRole("button", { name: /Read parquet/ }).click();
-  await expect(page.getByRole("status", { name: "Save status" })).toHaveText(/Saved · v2/);
+  await expect(page.getByTestId("node-read_1")).toBeVisible();
+  await page.getByRole("navigation", { name: "Node palette" }).getByRole("button", { name: /Add column/ }).click();
+  await expect(page.getByTestId("node-add_1")).toBeVisible();
+  // autosave: wait until the server has both nodes
+  await expect.poll(() => page.evaluate(async (id) => {
+    const res = await fetch(`/api/trpc/pipelines.get?input=${encodeURIComponent(JSON.stringify({ id }))}`);
+    return ((await res.json()) as { result?: { data?: { document?: { nodes?: unknown[] } } } }).result?.data?.document?.nodes?.length;
+  }, ids.def)).toBe(2);
   ids.teamB = await newPipeline(page, "Team B flow", "Team B");
 
   await page.goto(`${BASE}/settings/users`);
@@ -177,18 +184,22 @@ test("an invited viewer sees the pipeline read-only, and the API refuses its edi
   const palette = page.getByRole("navigation", { name: "Node palette" });
   await expect(palette.getByRole("button", { name: /Read parquet/ })).toBeDisabled();
   await expect(page.getByLabel("Pipeline name")).not.toBeEditable();
-  const node = page.locator(".react-flow__node").first();
-  await node.click();
   const inspector = page.getByRole("complementary", { name: "Inspector" });
-  const inputs = inspector.locator("input, select, textarea");
-  expect(await inputs.count()).toBeGreaterThan(0);
-  for (const input of await inputs.all()) await expect(input).toBeDisabled();
+  for (const node of ["read_1", "add_1"]) {
+    await page.getByTestId(`node-${node}`).click();
+    await expect(inspector.getByText(node).first()).toBeVisible();
+    const inputs = inspector.locator("input, select, textarea");
+    expect(await inputs.count()).toBeGreaterThan(0);
+    for (const input of await inputs.all()) await expect(input).toBeDisabled();
+  }
+  // the expression's code editor is read-only too
+  await expect(inspector.locator(".cm-content").first()).toHaveAttribute("contenteditable", "false");
   const run = page.getByRole("group", { name: "Run" }).getByRole("button", { name: /Run$/ });
   await expect(run).toBeDisabled();
   await expect(run).toHaveAttribute("title", "Needs the runner role");
 
   // The API refuses whatever the page's controls would have done.
-  expect(await apiStatus(page, "pipelines.save", { id: ids.def, expectedVersion: 2, document: {} })).toBe(403);
+  expect(await apiStatus(page, "pipelines.save", { id: ids.def, expectedVersion: 1, document: {} })).toBe(403);
   expect(await apiStatus(page, "runs.start", { pipelineId: ids.def })).toBe(403);
   expect(await apiStatus(page, "admin.overview", undefined, "GET")).toBe(403);
   await page.goto(`${BASE}/settings/users`);

@@ -9,6 +9,7 @@ import { EditorView, keymap, placeholder, tooltips } from "@codemirror/view";
 import { useMemo, useRef } from "react";
 import { completions, type Schema } from "@/server/pipeline";
 import { editorTheme, useCodeMirror, useDiagnostics } from "./use-codemirror";
+import { useCan } from "@/components/auth/auth-context";
 
 export interface ExpressionError { range?: readonly [number, number]; message: string }
 
@@ -47,7 +48,9 @@ export function ExpressionEditor(props: {
     placeholder("e.g. helpful_votes / total_votes"),
     editorTheme,
   ], []);
-  const { host, view } = useCodeMirror({ value: props.value, onChange: props.onChange, onBlur: props.onBlur, extensions, label: props.label, describedBy: props.describedBy });
+  // Viewers read the code: the editor is read-only below the editor role (as the inspector's fields are).
+  const edit = useCan("editor");
+  const { host, view } = useCodeMirror({ value: props.value, onChange: props.onChange, onBlur: props.onBlur, extensions, label: props.label, describedBy: props.describedBy, readOnly: !edit.ok });
   const diagnostics = useMemo<CmDiagnostic[]>(
     () => props.errors.map((e) => ({ from: e.range?.[0] ?? 0, to: e.range?.[1] ?? props.value.length, severity: "error", message: e.message })),
     [props.errors, props.value.length],

@@ -9,6 +9,7 @@ import { lintGutter, type Diagnostic as CmDiagnostic } from "@codemirror/lint";
 import { highlightActiveLine, keymap, lineNumbers } from "@codemirror/view";
 import { useMemo } from "react";
 import { editorTheme, useCodeMirror, useDiagnostics } from "./use-codemirror";
+import { useCan } from "@/components/auth/auth-context";
 
 export function PythonEditor(props: {
   value: string;
@@ -31,7 +32,9 @@ export function PythonEditor(props: {
     lintGutter(),
     editorTheme,
   ], []);
-  const { host, view } = useCodeMirror({ value: props.value, onChange: props.onChange, onBlur: props.onBlur, extensions, label: props.label, describedBy: props.describedBy });
+  // Viewers read the code: the editor is read-only below the editor role (as the inspector's fields are).
+  const edit = useCan("editor");
+  const { host, view } = useCodeMirror({ value: props.value, onChange: props.onChange, onBlur: props.onBlur, extensions, label: props.label, describedBy: props.describedBy, readOnly: !edit.ok });
   const diagnostics = useMemo<CmDiagnostic[]>(() => {
     if (!props.error || !view) return [];
     const doc = view.state.doc;
