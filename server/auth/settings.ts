@@ -34,5 +34,5 @@ export const isLoopbackHost = (host: string): boolean => LOOPBACK_HOSTS.has(host
 export function bindRefusal(host: string, signInOn: boolean): string | null {
   if (isLoopbackHost(host) || signInOn) return null;
   return `Refusing to bind to ${host} without sign-in: anyone reaching it could run code on the cluster. ` +
-    `Start with ETL_AUTH=on (or turn sign-in on under Settings > Users) to bind to other addresses, or bind to 127.0.0.1.`;
+    `Start with ETL_AUTH=on (or turn sign-in on at /settings/users) to bind to other addresses, or bind to 127.0.0.1.`;
 }
