@@ -162,11 +162,21 @@ def test_pipeline_runs_on_three_nodes_through_the_jobs_api(cluster, base_dir, tm
     assert_acceptance_output(read_output(out), expected_rows(base_dir / "data" / "reviews"))
 
 
-SLOW_KEEP_6S = (  # the compiled script fuses it into the read tasks: one batch per block, 6 s each
+# Slow steps, so that a task of the run is executing on a worker node for a while: the keep
+# filter is fused into the read (one read task for the test's few files: it may well run on the
+# head), the flag column runs after the sort on an actor pool of up to two 1-CPU actors over
+# the sort's six blocks (so at least one actor sits on a worker node).
+SLOW_KEEP = (
     "import time\n"
     "def keep(batch):\n"
-    "    time.sleep(6.0)\n"
+    "    time.sleep(4.0)\n"
     "    return (batch[\"total_votes\"] > 0) & (batch[\"marketplace\"] == \"US\")\n"
+)
+SLOW_FLAG = (
+    "import time\n"
+    "def compute(batch):\n"
+    "    time.sleep(3.0)\n"
+    "    return batch[\"total_votes\"] < 100\n"
 )
 
 
@@ -222,7 +232,9 @@ def test_worker_node_killed_mid_run_the_run_still_succeeds_with_exact_output(clu
     address, token = cluster
     app = App(tmp_path, base_dir, address, token)
     out = clean_out(base_dir, "multinode-fault")
-    pid = app.import_pipeline(pipeline("multinode-fault", "out/multinode-fault", SLOW_KEEP_6S))
+    doc = pipeline("multinode-fault", "out/multinode-fault", SLOW_KEEP)
+    next(n for n in doc["nodes"] if n["id"] == "flag")["params"]["source"] = SLOW_FLAG
+    pid = app.import_pipeline(doc)
     nodes = _nodes(address, token)
     head = next(n["node_id"] for n in nodes if n.get("is_head_node") and n["state"] == "ALIVE")
     workers = {}  # node id -> worker index
@@ -247,7 +259,7 @@ def test_worker_node_killed_mid_run_the_run_still_succeeds_with_exact_output(clu
                 tasks = []
             seen = [(t["name"], t.get("state"), t.get("node_id")) for t in tasks]
             running = [t for t in tasks if t.get("state") == "RUNNING" and t.get("node_id") in workers
-                       and "MapBatches" in t.get("name", "")]  # the slow read+keep tasks or the flag actor's
+                       and "MapBatches" in t.get("name", "")]  # the read+keep task or a flag actor's task
             if running:
                 victim = running[0]
             else:
@@ -264,7 +276,14 @@ def test_worker_node_killed_mid_run_the_run_still_succeeds_with_exact_output(clu
     assert final["state"] == "succeeded", final
 
     # the node is gone, the job's work on it was lost and done again elsewhere
-    dead = [n for n in _nodes(address, token) if n["node_id"] == victim["node_id"]]
+    # (the GCS marks the node dead after its health checks fail: ~15 s, longer on a loaded machine;
+    # the run may have finished before that)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        dead = [n for n in _nodes(address, token) if n["node_id"] == victim["node_id"]]
+        if dead and dead[0]["state"] == "DEAD":
+            break
+        time.sleep(1)
     assert dead and dead[0]["state"] == "DEAD", dead
     tasks = tasks_of_job(address, token, ray_get(address, token, f"/api/jobs/{run_id}")["job_id"])
     retried = [t for t in tasks if t.get("attempt_number", 0) > 0]
