@@ -1,9 +1,6 @@
 // Better Auth for the app: email + password (scrypt hashes), cookie sessions in the app's
 // database (Prisma: User/Session/Account/Verification), an optional OIDC provider, and the rule
 // of who may create an account (invitations.ts). Mounted at /api/auth (app/api/auth/[...all]).
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError } from "better-auth/api";
@@ -13,6 +10,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { admitNewUser, completeAdmission } from "./invitations";
 import { recordAudit } from "../audit/audit";
+import { keyFile } from "../key-file";
 import { isRole } from "./actor";
 
 export interface OidcConfig {
@@ -44,16 +42,7 @@ export function authSecret(o: { dataDir: string; configured?: string }): string 
     if (o.configured.length < 32) throw new Error("ETL_AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)");
     return o.configured;
   }
-  const file = path.join(o.dataDir, "auth-secret");
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(o.dataDir, { recursive: true });
-    try {
-      fs.writeFileSync(file, randomBytes(32).toString("hex") + "\n", { mode: 0o600, flag: "wx" });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e; // another process made it first
-    }
-  }
-  return fs.readFileSync(file, "utf8").trim();
+  return keyFile(o.dataDir, "auth-secret");
 }
 
 /** Host names Better Auth builds its URLs for: loopback on any port, plus ETL_ALLOWED_HOSTS. */

@@ -2,8 +2,7 @@
 // (64 hex chars or base64), or — embedded mode, no key configured — one generated once into
 // <data dir>/secret-key with file mode 0600. Ciphertexts are "v1.<iv>.<tag>.<data>" (base64url).
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
+import { keyFile } from "../key-file";
 
 const VERSION = "v1";
 
@@ -21,16 +20,7 @@ export function parseKey(text: string): Buffer {
  */
 export function secretKey(o: { dataDir: string; configured?: string }): Buffer {
   if (o.configured) return parseKey(o.configured);
-  const file = path.join(o.dataDir, "secret-key");
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(o.dataDir, { recursive: true });
-    try {
-      fs.writeFileSync(file, randomBytes(32).toString("hex") + "\n", { mode: 0o600, flag: "wx" });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e; // another process made it first
-    }
-  }
-  return parseKey(fs.readFileSync(file, "utf8"));
+  return parseKey(keyFile(o.dataDir, "secret-key"));
 }
 
 /** Example: open(key, seal(key, '{"a":1}')) === '{"a":1}' */
