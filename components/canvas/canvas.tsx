@@ -3,8 +3,8 @@
 // document (node objects reused while unchanged, so a 300-node graph stays cheap), drags are
 // transient until the drop, connections are checked as you drag and refused with a reason.
 import {
-  Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow,
-  type Connection, type Edge, type EdgeChange, type FinalConnectionState, type NodeChange, type NodeTypes,
+  Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, useStore,
+  type Connection, type ReactFlowState, type Edge, type EdgeChange, type FinalConnectionState, type NodeChange, type NodeTypes,
 } from "@xyflow/react";
 import { useCallback, useMemo, useRef, useState, type DragEvent } from "react";
 import { NODE_KINDS, nodeSummary, type NodeKind } from "@/server/pipeline";
@@ -13,7 +13,7 @@ import { checkConnection, edgeId, type XY } from "./doc-ops";
 import { useEditor, useEditorState } from "./editor-context";
 import { nodeTone, TONE_COLOR } from "./kind-style";
 import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
-import { PipelineNodeComponent, type PipelineFlowNode } from "./pipeline-node";
+import { LOW_ZOOM, PipelineNodeComponent, type PipelineFlowNode } from "./pipeline-node";
 import { RunOverlay } from "@/components/runs/run-overlay";
 import { useCan } from "@/components/auth/auth-context";
 import { PreviewOverlay } from "@/components/preview/preview-overlay";
@@ -25,6 +25,8 @@ const fitViewOptions = { maxZoom: 1, padding: 0.2 };
 const proOptions = { hideAttribution: true };
 
 type Dims = { width: number; height: number };
+// A boolean, so the canvas re-renders only when the zoom crosses LOW_ZOOM, never per zoom step.
+const lowZoomSelector = (s: ReactFlowState) => s.transform[2] < LOW_ZOOM;
 interface Cached { parts: readonly unknown[]; node: PipelineFlowNode }
 
 export function Canvas() {
@@ -41,6 +43,9 @@ export function Canvas() {
   // Fit once on open when there is something to fit; an empty pipeline keeps the default
   // viewport, so dropping the first node does not move the canvas under the user's hand.
   const [fitOnOpen] = useState(() => doc.nodes.length > 0);
+  // Semantic zoom: one class on the wrapper hides every node's text (display: none, so Chromium
+  // neither lays out, paints nor layerizes it); the nodes themselves do not re-render.
+  const lowZoom = useStore(lowZoomSelector);
 
   const selectedNodes = useMemo(() => new Set(state.selectedNodes), [state.selectedNodes]);
   const selectedEdges = useMemo(() => new Set(state.selectedEdges), [state.selectedEdges]);
@@ -161,7 +166,7 @@ export function Canvas() {
   const minimapColor = useCallback((n: PipelineFlowNode) => TONE_COLOR[nodeTone(n.data.node)], []);
 
   return (
-    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} aria-label="Pipeline canvas" role="region">
+    <div className={lowZoom ? "canvas low-zoom" : "canvas"} onDragOver={onDragOver} onDrop={onDrop} aria-label="Pipeline canvas" role="region">
       <ReactFlow<PipelineFlowNode, Edge>
         nodes={nodes}
         edges={edges}

@@ -1,6 +1,8 @@
 "use client";
 // One pipeline node on the canvas: kind, label, one-line summary, problem badge, and the output
 // schema on hover. Sources have no input handle, sinks no output handle.
+// Semantic zoom: every text of the node carries .pnode-text, which the canvas hides with one
+// class (.low-zoom) below LOW_ZOOM, so no node re-renders when the zoom crosses it (theme.css).
 import { Handle, NodeToolbar, Position, type Node, type NodeProps } from "@xyflow/react";
 import { memo, useEffect, useRef, useState } from "react";
 import { KINDS, type PipelineNode } from "@/server/pipeline";
@@ -17,6 +19,10 @@ export interface PipelineNodeData extends Record<string, unknown> {
 }
 
 export type PipelineFlowNode = Node<PipelineNodeData, "pipeline">;
+
+/** Below this zoom the node's name (13 px) renders under 6 px, illegible: nodes drop their text
+ *  and show kind colour, problem mark and selection only. */
+export const LOW_ZOOM = 0.45;
 
 function PipelineNodeView({ id, data, selected, dragging }: NodeProps<PipelineFlowNode>) {
   const { node, summary, errors, warnings, firstProblem } = data;
@@ -46,9 +52,9 @@ function PipelineNodeView({ id, data, selected, dragging }: NodeProps<PipelineFl
     >
       {spec.category !== "source" ? <Handle type="target" position={Position.Left} className="phandle" aria-label={`Input of ${id}`} /> : null}
       <div className="pnode-head">
-        <span className="pnode-glyph" aria-hidden>{KIND_GLYPH[node.kind]}</span>
-        <span className="pnode-kind">{spec.label}</span>
-        <span className="pnode-id">{id}</span>
+        <span className="pnode-glyph" aria-hidden><span className="pnode-text">{KIND_GLYPH[node.kind]}</span></span>
+        <span className="pnode-kind pnode-text">{spec.label}</span>
+        <span className="pnode-id pnode-text">{id}</span>
         {problems ? (
           <span
             className={`pnode-badge ${errors ? "error" : "warning"}`}
@@ -56,12 +62,12 @@ function PipelineNodeView({ id, data, selected, dragging }: NodeProps<PipelineFl
             aria-label={`${problems} problem${problems === 1 ? "" : "s"}`}
             title={firstProblem ?? undefined}
           >
-            {errors ? "!" : "?"} {problems}
+            <span className="pnode-text">{errors ? "!" : "?"} {problems}</span>
           </span>
         ) : null}
       </div>
-      {node.name ? <div className="pnode-name">{node.name}</div> : null}
-      <div className="pnode-summary" title={summary}>{summary}</div>
+      {node.name ? <div className="pnode-name pnode-text">{node.name}</div> : null}
+      <div className="pnode-summary pnode-text" title={summary}>{summary}</div>
       {spec.category !== "sink" ? <Handle type="source" position={Position.Right} className="phandle" aria-label={`Output of ${id}`} /> : null}
       {/* Mounted only while shown: every mounted NodeToolbar re-reads all nodes on each store
           update, which on a 300-node canvas cost more than the drag itself. */}
