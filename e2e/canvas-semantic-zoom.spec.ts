@@ -16,17 +16,20 @@ test("below the zoom threshold nodes hide their text and still show problems", a
   const doc = chainPipeline(30);
   const broken = doc.nodes.find((n) => n.id === "n2")!;
   (broken.params as { expression: string }).expression = "round(helpful_votez / total_votes, 2)";
+  doc.nodes.find((n) => n.id === "n1")!.name = "Ratio of helpful votes";
   const id = await seedPipeline(request, `Semantic zoom ${Date.now()}`, doc);
   await page.goto(`/pipelines/${id}`);
   const canvas = page.getByRole("region", { name: "Pipeline canvas" });
+  const heights = () => page.locator("[data-testid^=node-]").evaluateAll((els) => els.map((e) => (e as HTMLElement).offsetHeight));
 
   // Opened zoomed to fit: low zoom.
   await expect(canvas).toHaveClass(/\blow-zoom\b/);
   expect(await zoom(page)).toBeLessThan(LOW_ZOOM);
   await expect(nodeEl(page, "n1")).toBeVisible();
-  await expect(nodeEl(page, "n1").locator(".pnode-summary")).toBeHidden();
+  expect(await nodeEl(page, "n1").evaluate((el) => (el as HTMLElement).innerText.trim())).toBe(""); // no rendered text
   await expect(nodeEl(page, "n1").locator(".pnode-kind")).toBeHidden();
   await expect(nodeEl(page, "n1").locator(".react-flow__handle.source")).toBeAttached(); // edges anchor on it
+  const lowHeights = await heights();
   // The node with the typo is still marked: its badge (a dot now) and a red outline.
   const bad = nodeEl(page, "n2");
   await expect(bad).toHaveAttribute("aria-label", /, \d+ errors?$/);
@@ -42,6 +45,9 @@ test("below the zoom threshold nodes hide their text and still show problems", a
   await expect(canvas).not.toHaveClass(/\blow-zoom\b/);
   await expect(nodeEl(page, "n1").locator(".pnode-summary")).toBeVisible();
   await expect(nodeEl(page, "n1").locator(".pnode-kind")).toHaveText("Add column");
+  await expect(nodeEl(page, "n1").locator(".pnode-name")).toHaveText("Ratio of helpful votes");
+  // Nodes keep their size across the threshold (named or not): nothing resizes, edges stay put.
+  expect(await heights()).toEqual(lowHeights);
   await expect(bad.getByRole("img", { name: /^\d+ problems?$/ })).toHaveText(/^! \d+$/);
   expect(await bad.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe("none");
 });

@@ -66,8 +66,9 @@ function PipelineNodeView({ id, data, selected, dragging }: NodeProps<PipelineFl
           </span>
         ) : null}
       </div>
-      {node.name ? <div className="pnode-name pnode-text">{node.name}</div> : null}
-      <div className="pnode-summary pnode-text" title={summary}>{summary}</div>
+      {/* The rows stay (empty) at low zoom so the node keeps its height: no resize, no re-render. */}
+      {node.name ? <div className="pnode-name"><span className="pnode-text">{node.name}</span></div> : null}
+      <div className="pnode-summary" title={summary}><span className="pnode-text">{summary}</span></div>
       {spec.category !== "sink" ? <Handle type="source" position={Position.Right} className="phandle" aria-label={`Output of ${id}`} /> : null}
       {/* Mounted only while shown: every mounted NodeToolbar re-reads all nodes on each store
           update, which on a 300-node canvas cost more than the drag itself. */}
