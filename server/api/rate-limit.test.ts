@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../auth/actor";
+import { LOCAL_ACTOR, type Actor } from "../auth/actor";
 import { createDb, type Db } from "../db";
 import { AppError } from "../errors";
 import { parseRateRule, rateRules, resetProcessLimiters, SlidingWindowLimiter } from "./rate-limit";
@@ -93,5 +93,10 @@ describe("through the API", () => {
     const b = createCaller({ db: database, actor: viewer("b") });
     expect((await b.sources.facts({ path: "data/none" })).ok).toBe(false);
     expect(Array.isArray(await a.pipelines.list())).toBe(true); // not a limited path
+  });
+
+  it("does not throttle the single local user of single-user mode", async () => {
+    const local = createCaller({ db: database, actor: LOCAL_ACTOR });
+    for (let i = 0; i < 6; i++) expect((await local.sources.facts({ path: "data/none" })).ok).toBe(false);
   });
 });
