@@ -59,6 +59,32 @@ export async function canvasBench(BASE: string): Promise<void> {
   await page.addInitScript({ content: "globalThis.__name = (f) => f;" });
   const url = `${BASE}/pipelines/${encodeURIComponent(id)}`;
 
+  /** Waits until the canvas the user sees stops changing: same size and viewport for 10 frames in a row. */
+  const canvasStill = (p: Page) =>
+    p.waitForFunction(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const look = () => {
+            const flow = document.querySelector(".react-flow");
+            const viewport = document.querySelector(".react-flow__viewport");
+            const r = flow?.getBoundingClientRect();
+            return `${r?.width}x${r?.height} ${viewport ? getComputedStyle(viewport).transform : ""}`;
+          };
+          let last = look();
+          let same = 0;
+          const tick = () => {
+            const now = look();
+            same = now === last ? same + 1 : 0;
+            last = now;
+            if (same >= 10) resolve(true);
+            else requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+        }),
+      undefined,
+      { timeout: 15_000 },
+    );
+
   // Warm the route once (first hit compiles nothing in production, but fills caches fairly).
   await page.goto(url);
   await page.getByTestId("node-read").waitFor();
@@ -77,7 +103,7 @@ export async function canvasBench(BASE: string): Promise<void> {
 
   // Let the click's preview land first: its panel shrinks the canvas, which is not the drag.
   await page.locator(".pv-panel [role=grid], .pv-panel [role=alert]").first().waitFor({ timeout: 15_000 }).catch(() => {});
-  await page.waitForTimeout(500);
+  await canvasStill(page);
 
   // 2. Drag one node across the canvas in 60 pointer moves, grabbed at its middle: at the
   // zoom that fits 300 nodes a node is ~35 px wide, and a grab beside it pans the canvas.
@@ -93,7 +119,7 @@ export async function canvasBench(BASE: string): Promise<void> {
   const after = (await n3.boundingBox())!;
   if (Math.abs(after.x - before.x - 300) > 20 || Math.abs(after.y - before.y - 180) > 20)
     throw new Error(`the drag did not move node n3 with the pointer: (${before.x}, ${before.y}) -> (${after.x}, ${after.y})`);
-  await page.waitForTimeout(500);
+  await canvasStill(page); // the drop opens n3's preview, which resizes the canvas
 
   // 3. Pan the canvas (drag on empty canvas) the same way, for comparison: every frame moves
   // all 300 nodes, which software rasterization repaints.
