@@ -167,15 +167,20 @@ test("the first visit creates the admin, who makes a workspace, two pipelines an
   await page.context().close();
 });
 
-test("an invited viewer sees the pipeline read-only, and the API refuses its edits and runs", async ({ browser }) => {
+/** Signs up through an invitation link in a fresh browser and opens the pipelines list, which shows Default's pipeline and not Team B's. */
+async function invitedListing(browser: Browser, link: string, name: string, signedInAs: string): Promise<Page> {
   const page = await freshPage(browser);
-  await signUpVia(page, links.viewer!, "Vic Viewer");
+  await signUpVia(page, link, name);
   await expect(page).toHaveURL(`${BASE}/`);
-  await expect(page.getByLabel("Signed in as")).toHaveText(`${VIEWER} viewer`);
-
+  await expect(page.getByLabel("Signed in as")).toHaveText(signedInAs);
   await page.goto(`${BASE}/pipelines`);
   await expect(page.getByRole("link", { name: "Default flow", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "Team B flow" })).toHaveCount(0);
+  return page;
+}
+
+test("an invited viewer sees the pipeline read-only, and the API refuses its edits and runs", async ({ browser }) => {
+  const page = await invitedListing(browser, links.viewer!, "Vic Viewer", `${VIEWER} viewer`);
   const create = page.getByRole("button", { name: "New pipeline" });
   await expect(create).toBeDisabled();
   await expect(create).toHaveAttribute("title", "Needs the editor role");
@@ -208,14 +213,7 @@ test("an invited viewer sees the pipeline read-only, and the API refuses its edi
 });
 
 test("an invited editor sees only its workspace's pipelines; sign-out returns to sign-in", async ({ browser }) => {
-  const page = await freshPage(browser);
-  await signUpVia(page, links.editor!, "Eve Editor");
-  await expect(page).toHaveURL(`${BASE}/`);
-  await expect(page.getByLabel("Signed in as")).toHaveText(`${EDITOR} editor`);
-
-  await page.goto(`${BASE}/pipelines`);
-  await expect(page.getByRole("link", { name: "Default flow", exact: true })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Team B flow" })).toHaveCount(0);
+  const page = await invitedListing(browser, links.editor!, "Eve Editor", `${EDITOR} editor`);
   await expect(page.getByRole("button", { name: "New pipeline" })).toBeEnabled();
   // Team B's pipeline: not by URL, not by the API
   await page.goto(`${BASE}/pipelines/${encodeURIComponent(ids.teamB!)}`);
