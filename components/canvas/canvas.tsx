@@ -23,6 +23,10 @@ export const PALETTE_MIME = "application/x-etl-node-kind";
 const nodeTypes: NodeTypes = { pipeline: PipelineNodeComponent };
 const fitViewOptions = { maxZoom: 1, padding: 0.2 };
 const proOptions = { hideAttribution: true };
+// Props of <ReactFlow> must keep their identity across renders: xyflow copies every changed prop
+// into its store, and a fresh defaultEdgeOptions object re-rendered all 300 edges per drag move.
+const defaultEdgeOptions = { type: "smoothstep" } as const;
+const multiSelectionKeyCode = ["Meta", "Control", "Shift"];
 
 type Dims = { width: number; height: number };
 // A boolean, so the canvas re-renders only when the zoom crosses LOW_ZOOM, never per zoom step.
@@ -58,9 +62,10 @@ export function Canvas() {
       for (const d of diags) if (d.severity === "error") errors++;
       const warnings = diags.length - errors;
       const first = diags[0] ? diags[0].message : null;
-      const pos = dragging?.get(n.id) ?? n.position;
+      const moving = dragging?.get(n.id);
+      const pos = moving ?? n.position;
       const dims = measured.current.get(n.id);
-      const parts = [n, selectedNodes.has(n.id), pos.x, pos.y, dims, errors, warnings, first];
+      const parts = [n, selectedNodes.has(n.id), pos.x, pos.y, !!moving, dims, errors, warnings, first];
       const prev = cache.current.get(n.id);
       if (prev && prev.parts.length === parts.length && prev.parts.every((p, i) => p === parts[i])) {
         next.set(n.id, prev);
@@ -71,6 +76,8 @@ export function Canvas() {
         type: "pipeline",
         position: { x: pos.x, y: pos.y },
         selected: selectedNodes.has(n.id),
+        // .dragging gives the node its own compositor layer while it moves (theme.css).
+        ...(moving ? { dragging: true } : {}),
         data: { node: n, summary: nodeSummary(n), errors, warnings, firstProblem: first },
         ...(dims ? { measured: dims } : {}),
       };
@@ -180,13 +187,13 @@ export function Canvas() {
         nodesConnectable={edit.ok}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        multiSelectionKeyCode={multiSelectionKeyCode}
         fitView={fitOnOpen}
         fitViewOptions={fitViewOptions}
         minZoom={0.1}
         maxZoom={2}
         proOptions={proOptions}
-        defaultEdgeOptions={{ type: "smoothstep" }}
+        defaultEdgeOptions={defaultEdgeOptions}
         onlyRenderVisibleElements={doc.nodes.length > 150}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd2dc" />
