@@ -6,10 +6,10 @@
 import { useNodes, ViewportPortal } from "@xyflow/react";
 import { useEffect, useMemo, useState } from "react";
 import type { PipelineDocument } from "@/server/pipeline";
-import { useEditor, useEditorState } from "@/components/canvas/editor-context";
+import { useEditor, useEditorSelector } from "@/components/canvas/editor-context";
 import { NODE_HEIGHT, NODE_WIDTH } from "@/components/canvas/layout";
 import { edgeProgress, formatDuration, formatRows, fusedGroups, nodeProgress, shareOf, type NodeRunState } from "./run-progress";
-import { useRunView } from "./run-store";
+import { useRunView, type RunView } from "./run-store";
 import "./runs.css";
 
 const STATE_LABEL: Record<NodeRunState, string> = { queued: "queued", running: "running", succeeded: "succeeded", failed: "failed", cancelled: "cancelled" };
@@ -37,9 +37,16 @@ function sourceOf(doc: PipelineDocument, id: string): string | null {
 
 /** Mount inside <ReactFlow>; `pipelineId` defaults to the edited document's id. */
 export function RunOverlay({ pipelineId }: { pipelineId?: string }) {
+  const { store } = useEditor();
+  const docId = useEditorSelector(store, (s) => s.doc.id);
+  const view = useRunView(pipelineId ?? docId);
+  // Without a run nothing here follows the nodes, so dragging one re-renders nothing here.
+  return view.snapshot ? <RunFrames view={view} /> : null;
+}
+
+function RunFrames({ view }: { view: RunView }) {
   const { store, analysis } = useEditor();
-  const { doc } = useEditorState(store);
-  const view = useRunView(pipelineId ?? doc.id);
+  const doc = useEditorSelector(store, (s) => s.doc);
   const flowNodes = useNodes();
   const snap = view.snapshot;
   const running = snap !== null && (snap.state === "running" || snap.state === "submitted");
