@@ -3,7 +3,7 @@
 // DOM, so thousands of rows scroll smoothly. Headers show column names and types and stay put;
 // nulls read as a muted "null"; numbers are right-aligned; long text is cut to one line and a
 // click on the cell shows it whole.
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from "react";
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import type { PreviewColumn } from "@/server/preview/types";
 
 export const ROW_HEIGHT = 26;
@@ -32,7 +32,8 @@ function display(v: unknown): string {
 
 interface Expanded { row: number; col: number }
 
-export function DataGrid({ columns, rows, label }: { columns: readonly PreviewColumn[]; rows: readonly (readonly unknown[])[]; label: string }) {
+/** memo: the panel around it re-renders on every edit of the pipeline; the rows only change with a new answer. */
+export const DataGrid = memo(function DataGrid({ columns, rows, label }: { columns: readonly PreviewColumn[]; rows: readonly (readonly unknown[])[]; label: string }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(300);
@@ -107,4 +108,4 @@ export function DataGrid({ columns, rows, label }: { columns: readonly PreviewCo
       ) : null}
     </div>
   );
-}
+});

@@ -4,7 +4,7 @@
 // answered, the schema, and for a source its dataset facts read from parquet footers only.
 // Errors are pinned to their node with the line of the user's own Python.
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { KINDS } from "@/server/pipeline";
 import type { PreviewResult } from "@/server/preview/types";
 import { useEditor, useEditorSelector } from "@/components/canvas/editor-context";
@@ -60,7 +60,9 @@ export function PreviewPanel() {
   return <OpenPanel key={node.id} nodeId={node.id} tab={view.tab} onFocusNode={focusNode} />;
 }
 
-function OpenPanel({ nodeId, tab, onFocusNode }: { nodeId: string; tab: PreviewTab; onFocusNode: (id: string) => void }) {
+// memo: the panel above re-renders when a drag starts and ends; the open panel has nothing to
+// change then, and re-rendering its grid stalled the first frame of every drag.
+const OpenPanel = memo(function OpenPanel({ nodeId, tab, onFocusNode }: { nodeId: string; tab: PreviewTab; onFocusNode: (id: string) => void }) {
   const { store } = useEditor();
   const doc = useEditorSelector(store, (s) => s.doc);
   const node = doc.nodes.find((n) => n.id === nodeId)!;
@@ -107,7 +109,7 @@ function OpenPanel({ nodeId, tab, onFocusNode }: { nodeId: string; tab: PreviewT
       </div>
     </section>
   );
-}
+});
 
 const HEIGHT_KEY = "etl.preview.height";
 
