@@ -41,10 +41,22 @@ export async function connect(page: Page, from: string, to: string): Promise<voi
   await page.mouse.up();
 }
 
-/** Selects a node by clicking its header (not a handle). */
+/** Whether the whole node lies inside the visible canvas (the preview panel, opening under the
+ *  canvas, shrinks it and can hide nodes near its bottom edge). */
+async function onCanvas(page: Page, id: string): Promise<boolean> {
+  const [n, c] = await Promise.all([nodeEl(page, id).boundingBox(), page.locator(".react-flow").boundingBox()]);
+  return !!n && !!c && n.x >= c.x && n.y >= c.y && n.x + n.width <= c.x + c.width && n.y + n.height <= c.y + c.height;
+}
+
+/** Selects a node by clicking its header (not a handle), as a user would: zooming to fit first
+ *  when the node is out of sight (xyflow keeps its canvas from scrolling, so Playwright cannot
+ *  scroll a hidden node into view). */
 export async function selectNode(page: Page, id: string): Promise<void> {
-  await nodeEl(page, id).locator(".pnode-head").click();
-  await expect(inspector(page).locator(".node-id")).toHaveText(id);
+  await expect(async () => {
+    if (!(await onCanvas(page, id))) await page.getByRole("button", { name: "Zoom to fit" }).click();
+    await nodeEl(page, id).locator(".pnode-head").click({ timeout: 2_000 });
+    await expect(inspector(page).locator(".node-id")).toHaveText(id, { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 /** Clicks an empty spot of the canvas: clears the selection and takes focus out of fields. */
