@@ -107,19 +107,25 @@ export async function canvasBench(BASE: string): Promise<void> {
 
   // 2. Drag one node across the canvas in 60 pointer moves, grabbed at its middle: at the
   // zoom that fits 300 nodes a node is ~35 px wide, and a grab beside it pans the canvas.
+  // Three drags (there, back, there again), so one stray hitch does not decide the numbers;
+  // the first drop opens n3's preview, the next two drags run with it open.
   const n3 = page.getByTestId("node-n3");
-  const before = (await n3.boundingBox())!;
-  const [gx, gy] = [before.x + before.width / 2, before.y + before.height / 2];
-  const drag = await recordFrames(page, async () => {
-    await page.mouse.move(gx, gy);
-    await page.mouse.down();
-    for (let i = 1; i <= 60; i++) await page.mouse.move(gx + i * 5, gy + i * 3);
-    await page.mouse.up();
-  });
-  const after = (await n3.boundingBox())!;
-  if (Math.abs(after.x - before.x - 300) > 20 || Math.abs(after.y - before.y - 180) > 20)
-    throw new Error(`the drag did not move node n3 with the pointer: (${before.x}, ${before.y}) -> (${after.x}, ${after.y})`);
-  await canvasStill(page); // the drop opens n3's preview, which resizes the canvas
+  const drags: { frames: number[]; longTasks: number[] }[] = [];
+  for (const dir of [1, -1, 1]) {
+    const before = (await n3.boundingBox())!;
+    const [gx, gy] = [before.x + before.width / 2, before.y + before.height / 2];
+    drags.push(await recordFrames(page, async () => {
+      await page.mouse.move(gx, gy);
+      await page.mouse.down();
+      for (let i = 1; i <= 60; i++) await page.mouse.move(gx + dir * i * 5, gy + dir * i * 3);
+      await page.mouse.up();
+    }));
+    const after = (await n3.boundingBox())!;
+    if (Math.abs(after.x - before.x - dir * 300) > 20 || Math.abs(after.y - before.y - dir * 180) > 20)
+      throw new Error(`the drag did not move node n3 with the pointer: (${before.x}, ${before.y}) -> (${after.x}, ${after.y})`);
+    await canvasStill(page); // the first drop opens n3's preview, which resizes the canvas
+  }
+  const drag = { frames: drags.flatMap((d) => d.frames), longTasks: drags.flatMap((d) => d.longTasks) };
 
   // 3. Pan the canvas (drag on empty canvas) the same way, for comparison: every frame moves
   // all 300 nodes, which software rasterization repaints.
@@ -163,7 +169,7 @@ export async function canvasBench(BASE: string): Promise<void> {
   console.log(`canvas bench: ${N}-node pipeline at ${BASE}`);
   console.log(`  open -> nodes shown:        ${open} ms (target < 2000 ms)`);
   console.log(`  first click -> inspector:   ${firstClick} ms`);
-  console.log(`  drag frames (${drag.frames.length}): p50 ${fmt(pct(drag.frames, 50))}, p95 ${fmt(pct(drag.frames, 95))}, max ${fmt(Math.max(...drag.frames))} (target < 20 ms); over 20 ms: ${drag.frames.filter((f) => f > 20).length}; long tasks: ${drag.longTasks.length}${drag.longTasks.length ? ` (max ${fmt(Math.max(...drag.longTasks))})` : ""}`);
+  console.log(`  drag frames, 3 drags (${drag.frames.length}): p50 ${fmt(pct(drag.frames, 50))}, p95 ${fmt(pct(drag.frames, 95))}, max ${fmt(Math.max(...drag.frames))} (target < 20 ms); over 20 ms: ${drag.frames.filter((f) => f > 20).length} (per drag: ${drags.map((d) => d.frames.filter((f) => f > 20).length).join(", ")}); long tasks: ${drag.longTasks.length}${drag.longTasks.length ? ` (max ${fmt(Math.max(...drag.longTasks))})` : ""}`);
   console.log(`  pan frames (${pan.frames.length}):  p50 ${fmt(pct(pan.frames, 50))}, p95 ${fmt(pct(pan.frames, 95))}, max ${fmt(Math.max(...pan.frames))}; over 20 ms: ${pan.frames.filter((f) => f > 20).length}; long tasks: ${pan.longTasks.length}`);
   console.log(`  keydown -> type error shown: median ${fmt(pct(typing, 50))}, max ${fmt(Math.max(...typing))} (target < 50 ms)`);
 }
