@@ -76,7 +76,7 @@ export function Canvas() {
         type: "pipeline",
         position: { x: pos.x, y: pos.y },
         selected: selectedNodes.has(n.id),
-        // .dragging gives the node its own compositor layer while it moves (theme.css).
+        // xyflow's .dragging class, and the node hides its schema tooltip while it moves.
         ...(moving ? { dragging: true } : {}),
         data: { node: n, summary: nodeSummary(n), errors, warnings, firstProblem: first },
         ...(dims ? { measured: dims } : {}),
