@@ -90,13 +90,22 @@ export function Canvas() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doc.nodes, selectedNodes, dragging, analysis.byNode, measureTick]);
 
-  const edges = useMemo<Edge[]>(
-    () => doc.edges.map((e) => {
+  // Edge objects are reused while unchanged, like nodes: xyflow re-renders an edge whose object
+  // changed, so selecting one edge or connecting two nodes re-renders one edge, not all of them.
+  const edgeCache = useRef(new Map<string, Edge>());
+  const edges = useMemo<Edge[]>(() => {
+    const next = new Map<string, Edge>();
+    const out = doc.edges.map((e) => {
       const id = edgeId(e);
-      return { id, source: e.source, target: e.target, selected: selectedEdges.has(id), ariaLabel: `Edge from ${e.source} to ${e.target}` };
-    }),
-    [doc.edges, selectedEdges],
-  );
+      const selected = selectedEdges.has(id);
+      const prev = edgeCache.current.get(id);
+      const edge = prev && prev.selected === selected ? prev : { id, source: e.source, target: e.target, selected, ariaLabel: `Edge from ${e.source} to ${e.target}` };
+      next.set(id, edge);
+      return edge;
+    });
+    edgeCache.current = next;
+    return out;
+  }, [doc.edges, selectedEdges]);
 
   const onNodesChange = useCallback((changes: NodeChange<PipelineFlowNode>[]) => {
     let dims = false;

@@ -124,6 +124,19 @@ describe("EditorStore history", () => {
     expect(s.getState().selectedNodes).toEqual([]);
   });
 
+  it("selecting another node keeps the edge selection array, and the node array when only edges change", () => {
+    const s = chain();
+    s.select(["sort_1"]);
+    const { selectedNodes, selectedEdges } = s.getState();
+    s.select(["read_1"]);
+    expect(s.getState().selectedNodes).toEqual(["read_1"]);
+    expect(s.getState().selectedEdges).toBe(selectedEdges);
+    const nodesNow = s.getState().selectedNodes;
+    s.select(["read_1"], [edgeId(s.doc.edges[0])]);
+    expect(s.getState().selectedNodes).toBe(nodesNow);
+    expect(s.getState().selectedNodes).not.toBe(selectedNodes);
+  });
+
   it("notifies subscribers and keeps snapshots stable between edits", () => {
     const s = new EditorStore(empty());
     let calls = 0;

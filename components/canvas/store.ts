@@ -220,7 +220,9 @@ export class EditorStore {
   select(nodes: readonly string[], edges: readonly string[] = []): void {
     if (sameList(nodes, this.state.selectedNodes) && sameList(edges, this.state.selectedEdges)) return;
     this.lastCoalesce = null;
-    this.set({ selectedNodes: [...nodes], selectedEdges: [...edges] });
+    // The unchanged list keeps its identity: a fresh selectedEdges array on every node click
+    // re-derived all edges, and xyflow re-rendered every one of them.
+    this.set({ selectedNodes: keep(this.state.selectedNodes, [...nodes]), selectedEdges: keep(this.state.selectedEdges, [...edges]) });
   }
   selectAll(): void {
     this.select(this.state.doc.nodes.map((n) => n.id), this.state.doc.edges.map(edgeId));
