@@ -134,3 +134,30 @@ test("copy, paste, duplicate and delete with the keyboard; a refused connection 
   await help.getByRole("button", { name: "Close" }).click();
   await expect(help).toBeHidden();
 });
+
+test("dragging another node: the inspector and preview stay put while it moves, then show the dropped node", async ({ page, request }) => {
+  const id = await seedPipeline(request, `Drag selection ${Date.now()}`);
+  await page.goto(`/pipelines/${id}`);
+  await dropNode(page, "Read parquet", { x: 160, y: 120 }, "read_1");
+  await dropNode(page, "Sort", { x: 520, y: 120 }, "sort_1");
+  await selectNode(page, "read_1");
+  const preview = page.getByRole("region", { name: "Preview" });
+  await expect(preview.locator(".pv-node")).toContainText("read_1");
+
+  const box = (await nodeEl(page, "sort_1").locator(".pnode-head").boundingBox())!;
+  await page.mouse.move(box.x + 60, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 100, box.y + 80, { steps: 6 });
+  // Grabbed and moving: sort_1 is selected on the canvas, the panels still show read_1.
+  await expect(nodeEl(page, "sort_1").locator("xpath=..")).toHaveClass(/selected/);
+  await expect(inspector(page).locator(".node-id")).toHaveText("read_1");
+  await expect(preview.locator(".pv-node")).toContainText("read_1");
+  await page.mouse.move(box.x + 140, box.y + 160, { steps: 6 });
+  await page.mouse.up();
+  await expect(inspector(page).locator(".node-id")).toHaveText("sort_1");
+  await expect(preview.locator(".pv-node")).toContainText("sort_1");
+  const after = (await nodeEl(page, "sort_1").locator(".pnode-head").boundingBox())!;
+  expect(after.x - box.x).toBeGreaterThan(40); // the pointer moved 80 px right, 160 px down
+  expect(after.y - box.y).toBeGreaterThan(80);
+  await waitSaved(page);
+});

@@ -1,9 +1,9 @@
 "use client";
 // The inspector: one form per node kind for the selected node, fed by the schema flowing into
 // it; node-level problems at the top; the pipeline overview when nothing (or several) is selected.
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { memo, useCallback, useMemo, type ReactNode } from "react";
 import { KINDS, nodeOutput, type DiagnosticCode, type NodeKind, type PipelineNode } from "@/server/pipeline";
-import { useEditor, useEditorSelector } from "@/components/canvas/editor-context";
+import { useEditor, useEditorSelector, useReleasedValue } from "@/components/canvas/editor-context";
 import { KIND_GLYPH, nodeTone } from "@/components/canvas/kind-style";
 import { sourceKey } from "@/components/canvas/use-analysis";
 import { AddColumnForm } from "./add-column-form";
@@ -30,41 +30,6 @@ const GRAPH_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>([
   "E_INPUT_MISSING", "E_INPUT_MULTIPLE", "E_SOURCE_HAS_INPUT", "E_SINK_HAS_OUTPUT", "W_NODE_UNUSED", "E_WRITE_PATH_CONFLICT",
 ]);
 
-/**
- * `value`, except while the pointer holds a canvas node: then the value from before the grab,
- * until the release. Grabbing a node selects it, and building its form (a CodeMirror editor or
- * two) took 50-70 ms, a stall right as a drag starts; a click shows the form on release.
- */
-function useReleasedValue<T>(value: T): T {
-  const held = useRef(false);
-  const latest = useRef(value);
-  const [shown, setShown] = useState(value);
-  useEffect(() => {
-    latest.current = value;
-    if (!held.current) setShown(value);
-  }, [value]);
-  useEffect(() => {
-    const down = (e: PointerEvent) => {
-      if (e.target instanceof Element && e.target.closest(".react-flow__node")) held.current = true;
-    };
-    const up = () => {
-      if (!held.current) return;
-      held.current = false;
-      setShown(latest.current);
-    };
-    window.addEventListener("pointerdown", down, true);
-    window.addEventListener("pointerup", up, true);
-    window.addEventListener("pointercancel", up, true);
-    return () => {
-      window.removeEventListener("pointerdown", down, true);
-      window.removeEventListener("pointerup", up, true);
-      window.removeEventListener("pointercancel", up, true);
-    };
-  }, []);
-  // Read during render on purpose: a grab in progress keeps the old value.
-  return held.current ? shown : value;
-}
-
 export function Inspector() {
   const { store } = useEditor();
   const doc = useEditorSelector(store, (s) => s.doc);
@@ -77,7 +42,9 @@ export function Inspector() {
   );
 }
 
-function NodeInspector({ node }: { node: PipelineNode }) {
+// memo: grabbing another node re-renders the Inspector (its selection changed) while the form
+// keeps showing the held node; re-rendering that form, CodeMirror and all, stalled the grab.
+const NodeInspector = memo(function NodeInspector({ node }: { node: PipelineNode }) {
   const { store, analysis } = useEditor();
   const spec = KINDS[node.kind];
   const input = analysis.analysis.inputSchemas.get(node.id) ?? null;
@@ -119,7 +86,7 @@ function NodeInspector({ node }: { node: PipelineNode }) {
       <SchemaSection title="Output columns" schema={output} />
     </div>
   );
-}
+});
 
 function SchemaSection({ title, schema }: { title: string; schema: readonly { name: string; type: string; nullable: boolean }[] | null | undefined }) {
   if (schema === undefined) return null;

@@ -7,7 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { memo, useEffect, useRef, useState } from "react";
 import { KINDS } from "@/server/pipeline";
 import type { PreviewResult } from "@/server/preview/types";
-import { useEditor, useEditorSelector } from "@/components/canvas/editor-context";
+import { useEditor, useEditorSelector, useReleasedValue } from "@/components/canvas/editor-context";
 import { isEditableTarget, modKey } from "@/lib/keys";
 import { useTRPC } from "@/lib/trpc";
 import { DataGrid } from "./data-grid";
@@ -23,23 +23,22 @@ const plural = (n: number, one: string) => `${n.toLocaleString("en-US")} ${one}$
 export function PreviewPanel() {
   const { store, focusNode } = useEditor();
   const doc = useEditorSelector(store, (s) => s.doc);
-  const selected = useEditorSelector(store, (s) => s.selectedNodes);
-  const dragging = useEditorSelector(store, (s) => s.dragging !== null);
+  // Grabbing a node to drag it selects it too: its preview opens on the release, so neither
+  // the request nor the new panel stalls the start of the drag.
+  const selected = useReleasedValue(useEditorSelector(store, (s) => s.selectedNodes));
   const view = usePreviewView(doc.id);
   const node = view.nodeId ? doc.nodes.find((n) => n.id === view.nodeId) ?? null : null;
 
-  // Clicking a node (a new single selection) opens its preview. Grabbing a node to drag it
-  // selects it too: its preview opens on the drop, so loading it never stalls the drag.
+  // Clicking a node (a new single selection) opens its preview.
   const lastSelected = useRef<string | null>(null);
   useEffect(() => {
-    if (dragging) return;
     const one = selected.length === 1 ? selected[0] : null;
     if (one && one !== lastSelected.current) {
       const n = store.doc.nodes.find((x) => x.id === one);
       previewStore.show(store.doc.id, one, { source: n?.kind === "read-parquet" });
     }
     lastSelected.current = one;
-  }, [selected, dragging, store]);
+  }, [selected, store]);
 
   // P toggles the preview of the selected node.
   useEffect(() => {
@@ -60,8 +59,8 @@ export function PreviewPanel() {
   return <OpenPanel key={node.id} nodeId={node.id} tab={view.tab} onFocusNode={focusNode} />;
 }
 
-// memo: the panel above re-renders when a drag starts and ends; the open panel has nothing to
-// change then, and re-rendering its grid stalled the first frame of every drag.
+// memo: the panel above re-renders when the selection changes; the open panel has nothing to
+// change then, and re-rendering its grid stalled the first frame of a drag.
 const OpenPanel = memo(function OpenPanel({ nodeId, tab, onFocusNode }: { nodeId: string; tab: PreviewTab; onFocusNode: (id: string) => void }) {
   const { store } = useEditor();
   const doc = useEditorSelector(store, (s) => s.doc);
