@@ -71,15 +71,18 @@ export function Canvas() {
         next.set(n.id, prev);
         return prev.node;
       }
+      // Every node object has the same keys in the same order: xyflow copies them into its
+      // internal nodes, and one shape keeps its hot loops (edge positions, visibility) from
+      // deoptimizing when the first node starts to move.
       const node: PipelineFlowNode = {
         id: n.id,
         type: "pipeline",
         position: { x: pos.x, y: pos.y },
         selected: selectedNodes.has(n.id),
         // xyflow's .dragging class, and the node hides its schema tooltip while it moves.
-        ...(moving ? { dragging: true } : {}),
+        dragging: !!moving,
         data: { node: n, summary: nodeSummary(n), errors, warnings, firstProblem: first },
-        ...(dims ? { measured: dims } : {}),
+        measured: dims,
       };
       next.set(n.id, { parts, node });
       return node;
