@@ -3,7 +3,7 @@
 // document (node objects reused while unchanged, so a 300-node graph stays cheap), drags are
 // transient until the drop, connections are checked as you drag and refused with a reason.
 import {
-  Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, useStore,
+  Background, BackgroundVariant, Controls, ReactFlow, useReactFlow, useStore,
   type Connection, type ReactFlowState, type Edge, type EdgeChange, type FinalConnectionState, type NodeChange, type NodeTypes,
 } from "@xyflow/react";
 import { useCallback, useMemo, useRef, useState, type DragEvent } from "react";
@@ -13,6 +13,7 @@ import { checkConnection, edgeId, type XY } from "./doc-ops";
 import { useEditor, useEditorState } from "./editor-context";
 import { nodeTone, TONE_COLOR } from "./kind-style";
 import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
+import { Minimap } from "./minimap";
 import { LOW_ZOOM, PipelineNodeComponent, type PipelineFlowNode } from "./pipeline-node";
 import { RunOverlay } from "@/components/runs/run-overlay";
 import { useCan } from "@/components/auth/auth-context";
@@ -212,7 +213,7 @@ export function Canvas() {
         <RunOverlay />
         <PreviewOverlay />
         <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
-        <MiniMap<PipelineFlowNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
+        <Minimap<PipelineFlowNode> nodeColor={minimapColor} />
       </ReactFlow>
       {hint ? <div className="connect-hint" role="status">Cannot connect: {hint}</div> : null}
       {doc.nodes.length === 0 ? (
