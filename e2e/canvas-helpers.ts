@@ -17,6 +17,7 @@ export async function pipelineCount(request: APIRequestContext): Promise<number>
 export const nodeEl = (page: Page, id: string): Locator => page.getByTestId(`node-${id}`);
 export const palette = (page: Page): Locator => page.getByRole("navigation", { name: "Node palette" });
 export const inspector = (page: Page): Locator => page.getByRole("complementary", { name: "Inspector" });
+export const previewPanel = (page: Page): Locator => page.getByRole("region", { name: "Preview" });
 export const pane = (page: Page): Locator => page.locator(".react-flow__pane");
 export const saveStatus = (page: Page): Locator => page.getByRole("status", { name: "Save status" });
 export const edge = (page: Page, source: string, target: string): Locator => page.getByLabel(`Edge from ${source} to ${target}`);

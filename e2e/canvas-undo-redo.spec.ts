@@ -1,7 +1,7 @@
 // Undo and redo walk back and forth through every kind of edit: adds, a move, a connect, a
 // config edit and a delete, with the keyboard (Ctrl/Cmd+Z, Shift+Ctrl/Cmd+Z) and the toolbar.
 import { expect, test, type Page } from "@playwright/test";
-import { clickEmptyCanvas, connect, dropNode, edge, inspector, nodeEl, seedPipeline, selectNode, waitSaved } from "./canvas-helpers";
+import { clickEmptyCanvas, connect, dropNode, edge, inspector, nodeEl, previewPanel, seedPipeline, selectNode, waitSaved } from "./canvas-helpers";
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
@@ -141,7 +141,7 @@ test("dragging another node: the inspector and preview stay put while it moves, 
   await dropNode(page, "Read parquet", { x: 160, y: 120 }, "read_1");
   await dropNode(page, "Sort", { x: 520, y: 120 }, "sort_1");
   await selectNode(page, "read_1");
-  const preview = page.getByRole("region", { name: "Preview" });
+  const preview = previewPanel(page);
   await expect(preview.locator(".pv-node")).toContainText("read_1");
 
   const box = (await nodeEl(page, "sort_1").locator(".pnode-head").boundingBox())!;

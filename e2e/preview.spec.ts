@@ -5,14 +5,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { fillCode, inspector, nodeEl, seedPipeline } from "./canvas-helpers";
+import { fillCode, inspector, nodeEl, previewPanel, seedPipeline } from "./canvas-helpers";
 
 const FIRST_PREVIEW_MS = 240_000; // the worker's Ray start-up, on a busy 2-core machine
 const ORDER = ["read", "ratio", "drop", "sort", "flag", "keep", "out"];
 
 test.use({ viewport: { width: 1600, height: 1150 } });
 
-const panel = (page: Page) => page.getByRole("region", { name: "Preview" });
+const panel = previewPanel;
 const status = (page: Page) => panel(page).getByRole("status", { name: "Preview status" });
 const grid = (page: Page, id: string) => panel(page).getByRole("grid", { name: `Sample rows after ${id}` });
 

@@ -11,7 +11,7 @@ import { parquetMetadata } from "hyparquet";
 import { s3Client } from "../server/storage/s3";
 import { startTestS3, uploadDir, type TestS3 } from "../server/storage/s3-testing";
 import { pyJson } from "../server/storage/testing";
-import { inspector, nodeEl, seedPipeline, selectNode } from "./canvas-helpers";
+import { inspector, nodeEl, previewPanel, seedPipeline, selectNode } from "./canvas-helpers";
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 test.describe.configure({ mode: "serial" });
@@ -96,7 +96,7 @@ test("a pipeline on S3: footer facts, a preview from S3, the object browser, a r
   await expect(inspector(page).getByLabel("S3 connection")).toHaveValue(NAME);
   await expect(inspector(page).locator(".facts")).toContainText("5,000");
   // its preview samples the S3 source
-  const panel = page.getByRole("region", { name: "Preview" });
+  const panel = previewPanel(page);
   await expect(panel.getByLabel("Dataset facts")).toContainText("5,000", { timeout: 120_000 });
   await panel.getByRole("tab", { name: "Rows" }).click();
   await expect(panel.getByRole("status", { name: "Preview status" })).toContainText(/\d+ sample rows? \(read [\d,]+ source rows?\)/, { timeout: 120_000 });

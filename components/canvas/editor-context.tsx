@@ -1,6 +1,7 @@
 "use client";
 // Shares the editor store and the live analysis with the canvas, inspector and panels.
-import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { createContext, useContext, useEffect, useState, useSyncExternalStore } from "react";
+import { isPointerHolding, subscribePointerHold } from "./pointer-hold";
 import type { EditorStore, EditorState } from "./store";
 import type { EditorAnalysis } from "./use-analysis";
 
@@ -41,46 +42,11 @@ export function useEditorSelector<T>(store: EditorStore, select: (s: EditorState
  * in its place before the new form is built. A click shows it all one frame after the release.
  */
 export function useReleasedValue<T>(value: T): T {
-  const held = useRef(false);
-  const grabs = useRef(0);
-  const latest = useRef(value);
+  const held = useSyncExternalStore(subscribePointerHold, isPointerHolding, () => false);
   const [shown, setShown] = useState(value);
+  // The value to keep through the next grab: the latest one seen while nothing was held.
   useEffect(() => {
-    latest.current = value;
-    if (!held.current) setShown(value);
-  }, [value]);
-  useEffect(() => {
-    let frame = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const down = (e: PointerEvent) => {
-      if (!(e.target instanceof Element && e.target.closest(".react-flow__node"))) return;
-      held.current = true;
-      grabs.current++;
-    };
-    const up = () => {
-      if (!held.current) return;
-      const grab = grabs.current;
-      // After the next frame is painted: requestAnimationFrame runs before the paint, the
-      // timeout after it.
-      frame = requestAnimationFrame(() => {
-        timer = setTimeout(() => {
-          if (grabs.current !== grab) return; // grabbed again meanwhile: that release decides
-          held.current = false;
-          setShown(latest.current);
-        });
-      });
-    };
-    window.addEventListener("pointerdown", down, true);
-    window.addEventListener("pointerup", up, true);
-    window.addEventListener("pointercancel", up, true);
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-      window.removeEventListener("pointerdown", down, true);
-      window.removeEventListener("pointerup", up, true);
-      window.removeEventListener("pointercancel", up, true);
-    };
-  }, []);
-  // Read during render on purpose: a grab in progress keeps the old value.
-  return held.current ? shown : value;
+    if (!held) setShown(value);
+  }, [value, held]);
+  return held ? shown : value;
 }

@@ -7,7 +7,7 @@
 // more subscribers notified on every drag move, and it cost ~1 ms of every drag frame. Here one
 // subscription schedules one redraw per animation frame, whatever changed.
 import { Panel, useStoreApi, type InternalNode, type Node, type ReactFlowState } from "@xyflow/react";
-import { XYMinimap, type XYMinimapInstance } from "@xyflow/system";
+import { nodeToRect, XYMinimap, type XYMinimapInstance } from "@xyflow/system";
 import { useEffect, useRef } from "react";
 import { HEIGHT, minimapGeometry, WIDTH } from "./minimap-geometry";
 
@@ -16,11 +16,7 @@ const BACKGROUND = "#fff";
 
 function rects<N extends Node>(lookup: Map<string, InternalNode<N>>) {
   const out: { x: number; y: number; width: number; height: number; node: InternalNode<N> }[] = [];
-  for (const n of lookup.values()) {
-    if (n.hidden) continue;
-    const { x, y } = n.internals.positionAbsolute;
-    out.push({ x, y, width: n.measured.width ?? n.width ?? 0, height: n.measured.height ?? n.height ?? 0, node: n });
-  }
+  for (const node of lookup.values()) if (!node.hidden) out.push({ ...nodeToRect(node), node });
   return out;
 }
 
